@@ -1,0 +1,103 @@
+import { existsSync, realpathSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { formatSummary, createTraceWriter, type RunSummary, type TraceWriter } from '../report/index.js';
+import { Session, ChunkedOutput, pcmSourceFrom, type StreamConfig } from '../session/index.js';
+import { WavReader, WavWriter, formatDescription } from '../wav/index.js';
+import type { CommandRegistration } from './commands.js';
+import { Diagnostics } from './diagnostics.js';
+import type { CliIo } from './io.js';
+import { addModelOptions, LOG_LEVELS, parseChoice, streamConfigFromOptions, type LogLevel, type ModelOptionValues } from './options.js';
+
+export interface RenderOptions extends ModelOptionValues {
+  output?: string;
+  trace?: string;
+  json?: boolean;
+  logLevel?: string;
+}
+
+export interface RenderResult {
+  summary: RunSummary;
+  warnings: string[];
+}
+
+/** Library form of `wavert render`: runs the model on the virtual clock and writes what the device played. */
+export function renderFile(inputPath: string, outputPath: string, stream: StreamConfig, tracePath?: string): RenderResult {
+  const reader = WavReader.open(inputPath);
+  let writer: WavWriter | null = null;
+  let trace: TraceWriter | null = null;
+  try {
+    writer = WavWriter.create(outputPath, reader.format);
+    const sink = writer;
+    trace = tracePath ? createTraceWriter(tracePath) : null;
+    const output = new ChunkedOutput((bytes) => sink.write(bytes));
+    const session = new Session({
+      format: reader.format,
+      source: pcmSourceFrom(reader),
+      output,
+      stream,
+      trace,
+      input: { file: reader.label, frames: reader.frameCount, format: formatDescription(reader.format) },
+    });
+    const summary = session.runVirtual();
+    output.flush();
+    writer.close();
+    trace?.close();
+    return { summary, warnings: [...reader.warnings] };
+  } catch (error) {
+    writer?.abort();
+    if (trace) {
+      trace.close();
+      rmSync(tracePath!, { force: true });
+    }
+    throw error;
+  } finally {
+    reader.close();
+  }
+}
+
+export async function renderCommand(inputPath: string, options: RenderOptions, io: CliIo): Promise<number> {
+  const diagnostics = new Diagnostics(io, parseChoice<LogLevel>('--log-level', options.logLevel, LOG_LEVELS));
+  const stream = streamConfigFromOptions(options);
+  const outputPath = options.output;
+  if (!outputPath) throw new UsageError('render needs an output file: -o <out.wav> (or -o - for stdout)');
+  if (outputPath === '-' && options.json) throw new UsageError('--json and -o - both write to stdout; choose one');
+  if (outputPath !== '-' && inputPath !== '-' && existsSync(outputPath) && sameFile(inputPath, outputPath)) {
+    throw new UsageError(`the output ${outputPath} is the input file; choose another output`);
+  }
+  const { summary, warnings } = renderFile(inputPath, outputPath, stream, options.trace);
+  for (const warning of warnings) diagnostics.warn(warning);
+  if (summary.stream.notificationCountExtension) {
+    diagnostics.warn(`${summary.stream.notifications} notifications per buffer is a model extension: the Windows docs allow 1 or 2`);
+  }
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  } else {
+    (outputPath === '-' ? io.stderr : io.stdout).write(formatSummary(summary));
+  }
+  return 0;
+}
+
+function sameFile(a: string, b: string): boolean {
+  try {
+    return realpathSync(resolve(a)) === realpathSync(resolve(b));
+  } catch {
+    return false;
+  }
+}
+
+export const registerRender: CommandRegistration = (program: Command, io, setExitCode) => {
+  const command = program
+    .command('render')
+    .description('run the model on the virtual clock (as fast as possible) and write exactly what the device played')
+    .argument('<in.wav>', "input WAV file ('-' for stdin)")
+    .requiredOption('-o, --output <out.wav>', "output WAV file ('-' for stdout)");
+  addModelOptions(command)
+    .option('--trace <file.ndjson>', 'write the event trace (NDJSON, one event per line)')
+    .option('--json', 'print the summary as JSON on stdout')
+    .option('--log-level <level>', `diagnostics on stderr: ${LOG_LEVELS.join(', ')} (default warn)`)
+    .action(async (input: string, options: RenderOptions) => {
+      setExitCode(await renderCommand(input, options, io));
+    });
+};

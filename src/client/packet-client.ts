@@ -1,0 +1,232 @@
+import { EventPriority, type Scheduler } from '../clock/scheduler.js';
+import {
+  KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM, STATUS_DATA_LATE_ERROR, STATUS_DATA_OVERRUN, STATUS_SUCCESS,
+  type NtStatus, type WaveRTStream,
+} from '../engine/index.js';
+import type { LatencySampler } from './latency.js';
+
+const TWO_POW_32 = 0x1_0000_0000;
+
+/** Where the client's audio comes from. `read` fills `target` completely unless the source ends (whole frames). */
+export interface PcmSource {
+  read(target: Buffer): number;
+}
+
+export interface PacketClientOptions {
+  /** Delay between the notification event and the client running (seeded in scripted runs). */
+  wakeLatency?: LatencySampler;
+  /** Time the client spends between waking and calling SetWritePacket. */
+  processingNs?: number;
+  /** Packets written before RUN (the sysvad profile stores only one). Default: the notification count. */
+  prerollPackets?: number;
+}
+
+/** Explicit client states; every change goes through `setClientState`. */
+export type PacketClientState = 'idle' | 'prerolled' | 'streaming' | 'eos-sent' | 'stopped';
+
+/**
+ * The OS side of packet mode: pre-roll, RUN, then on every notification read the packet count and write
+ * the next packet(s) with SetWritePacket. A LATE or OVERRUN answer makes it resynchronise from the packet
+ * count; the audio is never dropped by the client, only delayed (what an audio engine's queue does).
+ */
+export class PacketRenderClient {
+  readonly stream: WaveRTStream;
+  private readonly scheduler: Scheduler;
+  private readonly source: PcmSource;
+  private readonly wakeLatency: LatencySampler;
+  private readonly processingNs: number;
+  private readonly prerollPackets: number;
+
+  private clientState: PacketClientState = 'idle';
+  /** The linear number of the next packet the client means to write. */
+  private nextPacket = 0;
+  /** The last packet count seen, unwrapped to a linear number. */
+  private linearCount = 0;
+  private staged: Buffer;
+  private stagedLength = -1;
+  private lookahead: Buffer;
+  private lookaheadLength = -1;
+  private sourceEnded = false;
+  private wakePending = false;
+  private stalledUntilNs = 0;
+  /** The packet number the client skips writing (scenario hook), and how many more after it. */
+  private skipRemaining = 0;
+  private readonly onWake = (timeNs: number): void => this.wake(timeNs);
+  private readonly onNotification = (_count: number, timeNs: number): void => this.scheduleWake(timeNs);
+
+  /** Packets written successfully, and frames of the source delivered in them. */
+  packetsWritten = 0;
+  framesDelivered = 0;
+  /** The status of the last SetWritePacket call; not an exception, a value. */
+  lastStatus: NtStatus = STATUS_SUCCESS;
+
+  constructor(scheduler: Scheduler, stream: WaveRTStream, source: PcmSource, options: PacketClientOptions = {}) {
+    this.scheduler = scheduler;
+    this.stream = stream;
+    this.source = source;
+    this.wakeLatency = options.wakeLatency ?? (() => 0);
+    this.processingNs = options.processingNs ?? 0;
+    this.prerollPackets = Math.max(1, Math.min(options.prerollPackets ?? stream.notifications, stream.notifications));
+    this.staged = Buffer.alloc(stream.packetSize);
+    this.lookahead = Buffer.alloc(stream.packetSize);
+    stream.registerNotificationEvent(this.onNotification);
+  }
+
+  get state(): PacketClientState {
+    return this.clientState;
+  }
+
+  /** The linear packet number the client will write next. */
+  get expectedPacket(): number {
+    return this.nextPacket;
+  }
+
+  private setClientState(next: PacketClientState): void {
+    this.clientState = next;
+  }
+
+  /** Writes what may be written before RUN. The stream must be in ACQUIRE or PAUSE. */
+  preroll(): void {
+    this.linearCount = this.stream.getPacketCount();
+    this.nextPacket = this.linearCount;
+    this.fill(this.prerollPackets - 1);
+    if (this.clientState === 'idle') this.setClientState('prerolled');
+  }
+
+  /** Call right after the stream entered RUN: the client tops up the buffer after its wake-up latency. */
+  started(): void {
+    if (this.clientState !== 'eos-sent') this.setClientState('streaming');
+    this.scheduleWake(this.scheduler.timeNs);
+  }
+
+  /** Stops reacting to events (the stream is being torn down). */
+  stop(): void {
+    this.setClientState('stopped');
+    this.stream.unregisterNotificationEvent(this.onNotification);
+  }
+
+  /** Scenario hook: the client does nothing until `timeNs`; events meanwhile collapse into one wake-up. */
+  stallUntil(timeNs: number): void {
+    if (timeNs > this.stalledUntilNs) this.stalledUntilNs = timeNs;
+  }
+
+  /** Scenario hook: do not write the next `count` packets the client would write (their audio is dropped). */
+  skipPackets(count: number): void {
+    this.skipRemaining += count;
+  }
+
+  /** Scenario hook: end the stream at the next write, with this EOS packet length in bytes. */
+  endStreamNow(eosPacketLength: number): NtStatus {
+    this.refreshCount();
+    this.stageIfNeeded();
+    const length = Math.min(eosPacketLength, Math.max(this.stagedLength, 0));
+    return this.writeStaged(this.nextPacket, KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM, length, true, eosPacketLength);
+  }
+
+  /** Scenario hook: a SetWritePacket for an arbitrary packet number, with the client's next audio in its slot. */
+  writeArbitrary(linearPacketNumber: number, flags: number, eosPacketLength: number): NtStatus {
+    this.stageIfNeeded();
+    const length = Math.max(this.stagedLength, 0);
+    this.stream.copyToBuffer(this.stream.packetOffsetInBytes(linearPacketNumber), this.staged, 0, length);
+    const status = this.stream.setWritePacket(linearPacketNumber % TWO_POW_32, flags, eosPacketLength);
+    this.lastStatus = status;
+    return status;
+  }
+
+  private scheduleWake(timeNs: number): void {
+    if (this.wakePending || this.clientState === 'stopped' || this.clientState === 'eos-sent') return;
+    this.wakePending = true;
+    // floating: on a real clock the client acts when it really got to run
+    this.scheduler.at(timeNs + this.wakeLatency() + this.processingNs, EventPriority.client, this.onWake, 0, true);
+  }
+
+  private wake(timeNs: number): void {
+    this.wakePending = false;
+    if (this.clientState === 'stopped' || this.clientState === 'eos-sent') return;
+    if (this.stalledUntilNs > timeNs) {
+      this.wakePending = true;
+      this.scheduler.at(this.stalledUntilNs, EventPriority.client, this.onWake, 0, true);
+      return;
+    }
+    this.refreshCount();
+    const running = this.stream.getState() === 'RUN';
+    const highest = running ? Math.max(1, this.stream.notifications - 1) : this.prerollPackets - 1;
+    this.fill(highest);
+  }
+
+  /** Writes packets until `nextPacket` is `highestDelta` past the packet count, or the audio ends. */
+  private fill(highestDelta: number): void {
+    // bounded: a full window plus one resynchronisation per call
+    let attempts = this.stream.notifications + 2;
+    while (attempts-- > 0 && this.clientState !== 'eos-sent' && this.clientState !== 'stopped') {
+      if (this.nextPacket - this.linearCount > highestDelta) return;
+      this.stageIfNeeded();
+      if (this.skipRemaining > 0) {
+        this.skipRemaining--;
+        this.stagedLength = -1;
+        this.nextPacket++;
+        continue;
+      }
+      const isLast = this.stagedLength < this.staged.length || this.nextIsEnd();
+      const flags = isLast ? KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM : 0;
+      const status = this.writeStaged(this.nextPacket, flags, isLast ? this.stagedLength : 0, isLast, -1);
+      if (status === STATUS_DATA_LATE_ERROR || status === STATUS_DATA_OVERRUN) {
+        this.refreshCount();
+        this.nextPacket = this.linearCount + (this.stream.getState() === 'RUN' ? 1 : 0);
+      } else if (status !== STATUS_SUCCESS) {
+        return;
+      }
+    }
+  }
+
+  /** Copies the staged audio (valid bytes only) into the packet's slot, then calls SetWritePacket. */
+  private writeStaged(linearPacketNumber: number, flags: number, eosPacketLength: number, isEos: boolean, declaredEosLength: number): NtStatus {
+    const length = Math.max(this.stagedLength, 0);
+    const validLength = isEos ? Math.min(length, eosPacketLength) : length;
+    if (validLength > 0) this.stream.copyToBuffer(this.stream.packetOffsetInBytes(linearPacketNumber), this.staged, 0, validLength);
+    const status = this.stream.setWritePacket(linearPacketNumber % TWO_POW_32, flags, declaredEosLength >= 0 ? declaredEosLength : eosPacketLength);
+    this.lastStatus = status;
+    if (status === STATUS_SUCCESS) {
+      this.packetsWritten++;
+      this.framesDelivered += validLength / this.stream.getFormat().blockAlign;
+      this.stagedLength = -1;
+      this.nextPacket = linearPacketNumber + 1;
+      if (isEos) {
+        this.setClientState('eos-sent');
+        this.stream.unregisterNotificationEvent(this.onNotification);
+      }
+    }
+    return status;
+  }
+
+  private refreshCount(): void {
+    const count = this.stream.getPacketCount();
+    this.linearCount += (count - (this.linearCount % TWO_POW_32) + TWO_POW_32) % TWO_POW_32;
+  }
+
+  private stageIfNeeded(): void {
+    if (this.stagedLength >= 0) return;
+    if (this.lookaheadLength >= 0) {
+      const previous = this.staged;
+      this.staged = this.lookahead;
+      this.lookahead = previous;
+      this.stagedLength = this.lookaheadLength;
+      this.lookaheadLength = -1;
+      return;
+    }
+    this.stagedLength = this.sourceEnded ? 0 : this.readInto(this.staged);
+  }
+
+  /** True when the source has nothing after the staged packet (so a full last packet carries the EOS flag). */
+  private nextIsEnd(): boolean {
+    if (this.sourceEnded) return true;
+    if (this.lookaheadLength < 0) this.lookaheadLength = this.readInto(this.lookahead);
+    return this.lookaheadLength === 0;
+  }
+
+  private readInto(target: Buffer): number {
+    const length = this.source.read(target);
+    if (length < target.length) this.sourceEnded = true;
+    return length;
+  }
+}

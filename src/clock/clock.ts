@@ -1,0 +1,30 @@
+// The one source of time for a run. The same scheduler runs on either clock; only waiting differs.
+
+export interface Clock {
+  /** true when waiting really takes time (the system clock). */
+  readonly realtime: boolean;
+  /** Nanoseconds since the run's origin. */
+  nowNs(): number;
+  /** Returns once nowNs() >= timeNs. A virtual clock jumps; a real one sleeps. */
+  waitUntil(timeNs: number): Promise<void>;
+}
+
+/** As fast as possible and deterministic: time is whatever the scheduler says it is. */
+export class VirtualClock implements Clock {
+  readonly realtime = false;
+  private currentNs = 0;
+
+  nowNs(): number {
+    return this.currentNs;
+  }
+
+  /** Jumps forward; never backward. */
+  advanceTo(timeNs: number): void {
+    if (timeNs > this.currentNs) this.currentNs = timeNs;
+  }
+
+  waitUntil(timeNs: number): Promise<void> {
+    this.advanceTo(timeNs);
+    return Promise.resolve();
+  }
+}

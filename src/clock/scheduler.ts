@@ -1,0 +1,185 @@
+import { VirtualClock, type Clock } from './clock.js';
+
+// A discrete-event scheduler driving the DMA, the notification events, the client and scripted actions.
+// Event records are pooled so that steady-state scheduling does not allocate.
+
+export type EventHandler = (timeNs: number, arg: number) => void;
+
+/** Ordering of events due at the same nanosecond: hardware first, then scripted actions, then the OS client. */
+export const EventPriority = {
+  dma: 0,
+  action: 1,
+  client: 2,
+  observer: 3,
+} as const;
+export type EventPriority = (typeof EventPriority)[keyof typeof EventPriority];
+
+interface ScheduledEvent {
+  timeNs: number;
+  priority: number;
+  sequence: number;
+  handler: EventHandler;
+  arg: number;
+  /** In real time, runs at the moment it really got to run (a client wake-up), not at its due time. */
+  floating: boolean;
+  rekeyed: boolean;
+}
+
+export interface LatenessListener {
+  (dueNs: number, actualNs: number, priority: number): void;
+}
+
+export class Scheduler {
+  readonly clock: Clock;
+  private heap: ScheduledEvent[] = [];
+  private pool: ScheduledEvent[] = [];
+  private sequence = 0;
+  private stopped = false;
+  private currentNs = 0;
+  private wakeWaiter: (() => void) | null = null;
+  /** Called for each event run on a real clock with its due and actual time. */
+  onLateness: LatenessListener | null = null;
+
+  constructor(clock: Clock = new VirtualClock()) {
+    this.clock = clock;
+  }
+
+  /** Model time: the time of the event being handled (or the last one handled). */
+  get timeNs(): number {
+    return this.currentNs;
+  }
+
+  get pendingEventCount(): number {
+    return this.heap.length;
+  }
+
+  at(timeNs: number, priority: number, handler: EventHandler, arg = 0, floating = false): void {
+    const event = this.pool.pop() ?? {
+      timeNs: 0, priority: 0, sequence: 0, handler, arg: 0, floating: false, rekeyed: false,
+    };
+    event.timeNs = Math.max(timeNs, this.currentNs);
+    event.priority = priority;
+    event.sequence = this.sequence++;
+    event.handler = handler;
+    event.arg = arg;
+    event.floating = floating;
+    event.rekeyed = false;
+    this.push(event);
+    // a real-time run waiting for a later event must wake for an earlier one
+    if (this.wakeWaiter) {
+      const waiter = this.wakeWaiter;
+      this.wakeWaiter = null;
+      waiter();
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.wakeWaiter) {
+      const waiter = this.wakeWaiter;
+      this.wakeWaiter = null;
+      waiter();
+    }
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  /** Runs every event in order on virtual time until stopped, idle, or past `limitNs`. */
+  runVirtual(limitNs = Number.POSITIVE_INFINITY): void {
+    const clock = this.clock instanceof VirtualClock ? this.clock : null;
+    while (!this.stopped && this.heap.length > 0) {
+      const event = this.heap[0]!;
+      if (event.timeNs > limitNs) break;
+      this.pop();
+      this.currentNs = event.timeNs;
+      clock?.advanceTo(event.timeNs);
+      this.dispatch(event);
+    }
+  }
+
+  /** Runs every event due up to `timeNs`, then leaves model time at `timeNs` (for tests and scripted calls). */
+  advanceVirtual(timeNs: number): void {
+    this.runVirtual(timeNs);
+    if (timeNs > this.currentNs) {
+      this.currentNs = timeNs;
+      if (this.clock instanceof VirtualClock) this.clock.advanceTo(timeNs);
+    }
+  }
+
+  /** Runs events at their deadlines on the injected clock; returns when stopped or idle. */
+  async runRealtime(limitNs = Number.POSITIVE_INFINITY): Promise<void> {
+    while (!this.stopped && this.heap.length > 0) {
+      const next = this.heap[0]!;
+      if (next.timeNs > limitNs) break;
+      const dueNs = next.timeNs;
+      if (this.clock.nowNs() < dueNs) {
+        await Promise.race([this.clock.waitUntil(dueNs), new Promise<void>((resolve) => { this.wakeWaiter = resolve; })]);
+        this.wakeWaiter = null;
+        continue; // an earlier event may have been scheduled meanwhile
+      }
+      const event = this.pop();
+      const actualNs = this.clock.nowNs();
+      if (event.floating && !event.rekeyed && actualNs > event.timeNs) {
+        // a late client acts at the time it really ran, after any hardware events due before then
+        event.timeNs = actualNs;
+        event.rekeyed = true;
+        this.push(event);
+        continue;
+      }
+      this.currentNs = Math.max(this.currentNs, event.timeNs);
+      this.onLateness?.(dueNs, actualNs, event.priority);
+      this.dispatch(event);
+    }
+  }
+
+  private dispatch(event: ScheduledEvent): void {
+    const { handler, arg, timeNs } = event;
+    this.pool.push(event);
+    handler(timeNs, arg);
+  }
+
+  private before(a: ScheduledEvent, b: ScheduledEvent): boolean {
+    if (a.timeNs !== b.timeNs) return a.timeNs < b.timeNs;
+    if (a.priority !== b.priority) return a.priority < b.priority;
+    return a.sequence < b.sequence;
+  }
+
+  private push(event: ScheduledEvent): void {
+    const heap = this.heap;
+    heap.push(event);
+    let index = heap.length - 1;
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      if (!this.before(heap[index]!, heap[parent]!)) break;
+      const moved = heap[index]!;
+      heap[index] = heap[parent]!;
+      heap[parent] = moved;
+      index = parent;
+    }
+  }
+
+  private pop(): ScheduledEvent {
+    const heap = this.heap;
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      heap[0] = last;
+      let index = 0;
+      for (;;) {
+        const left = index * 2 + 1;
+        const right = left + 1;
+        let smallest = index;
+        if (left < heap.length && this.before(heap[left]!, heap[smallest]!)) smallest = left;
+        if (right < heap.length && this.before(heap[right]!, heap[smallest]!)) smallest = right;
+        if (smallest === index) break;
+        const moved = heap[index]!;
+        heap[index] = heap[smallest]!;
+        heap[smallest] = moved;
+        index = smallest;
+      }
+    }
+    return top;
+  }
+}

@@ -1,0 +1,20 @@
+import type { KsState } from './types.js';
+
+// What the stream and the client report as they run. The recorder (report/) implements it; every method
+// is optional so that a test can listen to just one thing. Arguments are scalars: no per-event objects.
+
+export interface StreamObserver {
+  stateChanged?(from: KsState, to: KsState, timeNs: number, positionFrames: number): void;
+  /** The packet count went up (or the stream ended): the notification event was signalled. */
+  notification?(packetCount: number, timeNs: number, positionFrames: number): void;
+  /** A SetWritePacket call and its status. marginNs: time left before the packet starts transferring (RUN only, else NaN). */
+  writePacket?(packetNumber: number, flags: number, eosPacketLength: number, status: number, timeNs: number, positionFrames: number, packetCount: number, marginNs: number): void;
+  /** A packet began transferring without having been written. */
+  underflow?(packetNumber: number, startFrame: number, frameCount: number, timeNs: number, silenced: boolean): void;
+  /** The DMA reached the EOS point. */
+  endOfStream?(packetNumber: number, eosPacketLength: number, timeNs: number, positionFrames: number): void;
+  /** The hardware FIFO read past the EOS point. */
+  fifoOvershoot?(sizeInBytes: number, silent: boolean, timeNs: number): void;
+  /** Bytes that left the DMA towards the DAC. */
+  output?(sizeInBytes: number, timeNs: number): void;
+}

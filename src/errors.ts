@@ -1,0 +1,65 @@
+// Every error the library throws on purpose: a stable `code`, a message that is one clear sentence.
+// Only the CLI entry point maps these to text and exit codes; library code never exits.
+
+export type ErrorCode =
+  | 'E_USAGE'
+  | 'E_WAV'
+  | 'E_IO'
+  | 'E_ALLOCATION'
+  | 'E_STATE'
+  | 'E_SCENARIO'
+  | 'E_SINK'
+  | 'E_INTERRUPTED';
+
+export class WavertError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** A bad command-line option or argument. */
+export class UsageError extends WavertError {
+  constructor(message: string) { super('E_USAGE', message); }
+}
+
+/** A WAV file that cannot be read: names the file and what is wrong. */
+export class WavFormatError extends WavertError {
+  readonly file: string;
+  constructor(file: string, problem: string) {
+    super('E_WAV', `${file}: ${problem}`);
+    this.file = file;
+  }
+}
+
+/** A file that cannot be opened, read or written. */
+export class IoError extends WavertError {
+  constructor(message: string) { super('E_IO', message); }
+}
+
+/** AllocateBufferWithNotification / AllocateAudioBuffer refused the request (reference: STATUS_UNSUCCESSFUL). */
+export class AllocationError extends WavertError {
+  constructor(message: string) { super('E_ALLOCATION', message); }
+}
+
+/** A stream method called in a state that does not allow it (e.g. SetFormat outside STOP). */
+export class StateError extends WavertError {
+  constructor(message: string) { super('E_STATE', message); }
+}
+
+/** An invalid scenario script: the message says file:line, the field, what was expected and found. */
+export class ScenarioError extends WavertError {
+  constructor(message: string) { super('E_SCENARIO', message); }
+}
+
+/** A sink that cannot be opened or that failed while playing. */
+export class SinkError extends WavertError {
+  constructor(message: string) { super('E_SINK', message); }
+}
+
+/** The user interrupted the run (Ctrl-C). */
+export class InterruptedError extends WavertError {
+  constructor(message = 'interrupted') { super('E_INTERRUPTED', message); }
+}

@@ -1,0 +1,8 @@
+// The library: the WaveRT model, the clocks, the clients, WAV reading and writing, and runs.
+export * from './engine/index.js';
+export * from './clock/index.js';
+export * from './client/index.js';
+export * from './wav/index.js';
+export * from './session/index.js';
+export * from './report/index.js';
+export * from './errors.js';

@@ -1,0 +1,129 @@
+import type { AllocationResult, AudioFormat } from '../engine/index.js';
+import type { ResolvedStreamConfig } from '../session/config.js';
+import type { RunRecorder, UnderrunEvent } from './recorder.js';
+import type { SampleStats } from './samples.js';
+
+export interface SummaryContext {
+  recorder: RunRecorder;
+  config: ResolvedStreamConfig;
+  allocation: AllocationResult;
+  format: AudioFormat;
+  packetFrames: number;
+  packetCount: number;
+  ended: boolean;
+  clock: 'virtual' | 'realtime';
+  modelTimeNs: number;
+  framesDelivered: number;
+  input: { file: string; frames: number | null; format: string } | null;
+}
+
+export interface RunSummary {
+  clock: 'virtual' | 'realtime';
+  input: SummaryContext['input'];
+  stream: {
+    profile: string;
+    underflowPolicy: string;
+    eosSilenceFill: boolean;
+    requestedBufferBytes: number;
+    bufferBytes: number;
+    notifications: number;
+    notificationCountExtension: boolean;
+    packetBytes: number;
+    packetFrames: number;
+    fifoBytes: number;
+  };
+  /** Packets the DMA transferred completely (the final packet count). */
+  packets: number;
+  notifications: number;
+  writes: number;
+  packetsWritten: number;
+  statuses: Record<string, number>;
+  underflowPolicy: string;
+  underrun: { events: number; frames: number; packets: number; list: UnderrunEvent[] };
+  eos: { reached: boolean; packetNumber: number | null; eosPacketLength: number | null; timeNs: number | null };
+  fifoOvershootBytes: number;
+  writeMarginNs: SampleStats;
+  notificationLatenessNs: SampleStats;
+  clientLatenessNs: SampleStats;
+  /** Filled by real-time runs: model clock against the monotonic clock, and against the sink. */
+  drift: { modelVsMonotonicPpm: number | null; modelVsSinkPpm: number | null };
+  framesDelivered: number;
+  output: { frames: number; bytes: number; durationSeconds: number };
+  modelTimeNs: number;
+  ended: boolean;
+}
+
+export function buildSummary(context: SummaryContext): RunSummary {
+  const { recorder, config, allocation, format } = context;
+  return {
+    clock: context.clock,
+    input: context.input,
+    stream: {
+      profile: config.profile,
+      underflowPolicy: config.underflowPolicy,
+      eosSilenceFill: config.eosSilenceFill,
+      requestedBufferBytes: allocation.requestedSizeInBytes,
+      bufferBytes: allocation.actualSizeInBytes,
+      notifications: allocation.notificationCount,
+      notificationCountExtension: allocation.extension,
+      packetBytes: allocation.packetSizeInBytes,
+      packetFrames: context.packetFrames,
+      fifoBytes: config.fifoBytes,
+    },
+    packets: context.packetCount,
+    notifications: recorder.notifications,
+    writes: recorder.writes,
+    packetsWritten: recorder.packetsWritten,
+    statuses: recorder.statusesByName(),
+    underflowPolicy: config.underflowPolicy,
+    underrun: { events: recorder.underrunEvents, frames: recorder.underrunFrames, packets: recorder.underrunPackets, list: recorder.underruns },
+    eos: recorder.eos
+      ? { reached: true, packetNumber: recorder.eos.packetNumber, eosPacketLength: recorder.eos.eosPacketLength, timeNs: recorder.eos.timeNs }
+      : { reached: false, packetNumber: null, eosPacketLength: null, timeNs: null },
+    fifoOvershootBytes: recorder.fifoOvershootBytes,
+    writeMarginNs: recorder.marginStats(),
+    notificationLatenessNs: recorder.notificationLatenessNs.stats(),
+    clientLatenessNs: recorder.clientLatenessNs.stats(),
+    drift: { modelVsMonotonicPpm: null, modelVsSinkPpm: null },
+    framesDelivered: context.framesDelivered,
+    output: {
+      frames: recorder.outputFrames,
+      bytes: recorder.outputBytes,
+      durationSeconds: recorder.outputFrames / format.sampleRate,
+    },
+    modelTimeNs: context.modelTimeNs,
+    ended: context.ended,
+  };
+}
+
+const ms = (ns: number | null): string => (ns === null ? '–' : `${(ns / 1e6).toFixed(3)} ms`);
+
+/** The human summary printed at the end of every run. */
+export function formatSummary(summary: RunSummary): string {
+  const s = summary.stream;
+  const lines: string[] = [];
+  if (summary.input) lines.push(`input        ${summary.input.file}: ${summary.input.format}${summary.input.frames === null ? '' : `, ${summary.input.frames} frames`}`);
+  const bufferNote = s.requestedBufferBytes === s.bufferBytes ? '' : ` (requested ${s.requestedBufferBytes})`;
+  lines.push(`stream       ${s.bufferBytes} bytes${bufferNote}, ${s.notifications} notifications${s.notificationCountExtension ? ' (model extension: the docs allow 1 or 2)' : ''}, packets of ${s.packetBytes} bytes (${s.packetFrames} frames)`);
+  lines.push(`             profile ${s.profile}, underflow ${s.underflowPolicy}, EOS fill ${s.eosSilenceFill ? 'on' : 'off'}, FIFO ${s.fifoBytes} bytes, ${summary.clock} clock`);
+  lines.push(`packets      ${summary.packets} transferred, ${summary.notifications} notifications, ${summary.packetsWritten} of ${summary.writes} writes accepted`);
+  const statuses = Object.entries(summary.statuses).map(([name, count]) => `${name} ${count}`).join(', ');
+  lines.push(`statuses     ${statuses || 'none'}`);
+  const underrunList = summary.underrun.list.slice(0, 5).map((u) => `packet ${u.firstPacketNumber}${u.packets > 1 ? `–${u.firstPacketNumber + u.packets - 1}` : ''} at ${ms(u.timeNs)}`).join(', ');
+  lines.push(`underruns    ${summary.underrun.events} events, ${summary.underrun.frames} frames (${summary.underflowPolicy})${underrunList ? `: ${underrunList}${summary.underrun.events > 5 ? ', …' : ''}` : ''}`);
+  const eos = summary.eos.reached
+    ? `packet ${summary.eos.packetNumber}, length ${summary.eos.eosPacketLength} bytes, at ${ms(summary.eos.timeNs)}${summary.fifoOvershootBytes ? `; FIFO overshoot ${summary.fifoOvershootBytes} bytes` : ''}`
+    : 'not reached';
+  lines.push(`end          ${eos}`);
+  const m = summary.writeMarginNs;
+  lines.push(`write margin min ${ms(m.min)}, p50 ${ms(m.p50)}, p99 ${ms(m.p99)}, max ${ms(m.max)}`);
+  if (summary.clock === 'realtime') {
+    const n = summary.notificationLatenessNs;
+    const c = summary.clientLatenessNs;
+    lines.push(`lateness     notifications p50 ${ms(n.p50)}, p99 ${ms(n.p99)}, max ${ms(n.max)}; client p50 ${ms(c.p50)}, p99 ${ms(c.p99)}, max ${ms(c.max)}`);
+    const d = summary.drift;
+    lines.push(`drift        model vs monotonic ${d.modelVsMonotonicPpm === null ? '–' : `${d.modelVsMonotonicPpm.toFixed(2)} ppm`}, model vs sink ${d.modelVsSinkPpm === null ? '–' : `${d.modelVsSinkPpm.toFixed(2)} ppm`}`);
+  }
+  lines.push(`output       ${summary.output.frames} frames, ${summary.output.durationSeconds.toFixed(3)} s`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,196 @@
+// A synchronous, buffered WAV writer: correct headers for PCM, float (with `fact`) and WAVE_FORMAT_EXTENSIBLE.
+import * as fs from 'node:fs';
+import { IoError } from '../errors.js';
+import { describeIoFailure, writeFully } from './fd-io.js';
+import { formatProblem, formatTagOf, WAVE_FORMAT_EXTENSIBLE, WAVE_FORMAT_PCM, type WavFormat } from './format.js';
+
+const BUFFER_SIZE_IN_BYTES = 1024 * 1024;
+const UNKNOWN_SIZE = 0xffffffff;
+const KSDATAFORMAT_GUID_TAIL = [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71];
+
+interface HeaderLayout {
+  bytes: Buffer;
+  /** Offset of the `fact` chunk's sample count, or -1 when the format has no `fact` chunk. */
+  factValueOffset: number;
+  dataSizeOffset: number;
+}
+
+/** The header up to the start of the audio; sizes are 0xFFFFFFFF until patched. */
+export function wavHeader(format: WavFormat): HeaderLayout {
+  const formatTag = formatTagOf(format);
+  const fmtSize = format.extensible ? 40 : formatTag === WAVE_FORMAT_PCM ? 16 : 18;
+  const hasFact = formatTag !== WAVE_FORMAT_PCM;
+  const length = 12 + 8 + fmtSize + (hasFact ? 12 : 0) + 8;
+  const bytes = Buffer.alloc(length);
+  bytes.write('RIFF', 0, 'latin1');
+  bytes.writeUInt32LE(UNKNOWN_SIZE, 4);
+  bytes.write('WAVE', 8, 'latin1');
+  bytes.write('fmt ', 12, 'latin1');
+  bytes.writeUInt32LE(fmtSize, 16);
+  bytes.writeUInt16LE(formatTag, 20);
+  bytes.writeUInt16LE(format.channels, 22);
+  bytes.writeUInt32LE(format.sampleRate, 24);
+  bytes.writeUInt32LE(format.sampleRate * format.blockAlign, 28);
+  bytes.writeUInt16LE(format.blockAlign, 32);
+  bytes.writeUInt16LE(format.bitsPerSample, 34);
+  if (fmtSize >= 18) bytes.writeUInt16LE(fmtSize - 18, 36);
+  if (formatTag === WAVE_FORMAT_EXTENSIBLE) {
+    bytes.writeUInt16LE(format.validBitsPerSample, 38);
+    bytes.writeUInt32LE(format.channelMask >>> 0, 40);
+    bytes.writeUInt16LE(format.encoding === 'float' ? 0x0003 : 0x0001, 44);
+    Buffer.from(KSDATAFORMAT_GUID_TAIL).copy(bytes, 46);
+  }
+  let offset = 20 + fmtSize;
+  let factValueOffset = -1;
+  if (hasFact) {
+    bytes.write('fact', offset, 'latin1');
+    bytes.writeUInt32LE(4, offset + 4);
+    factValueOffset = offset + 8;
+    bytes.writeUInt32LE(UNKNOWN_SIZE, factValueOffset);
+    offset += 12;
+  }
+  bytes.write('data', offset, 'latin1');
+  bytes.writeUInt32LE(UNKNOWN_SIZE, offset + 4);
+  return { bytes, factValueOffset, dataSizeOffset: offset + 4 };
+}
+
+type WriterState = 'open' | 'closed' | 'aborted';
+
+/** Only an open writer can finish; a finished one stays as it ended. */
+function nextWriterState(state: WriterState, event: 'close' | 'abort'): WriterState {
+  if (state !== 'open') return state;
+  return event === 'close' ? 'closed' : 'aborted';
+}
+
+export class WavWriter {
+  /** Path as given, or 'stdout'. */
+  readonly label: string;
+  readonly format: WavFormat;
+  private readonly fd: number;
+  private readonly path: string | null;
+  private readonly header: HeaderLayout;
+  private readonly buffer: Buffer;
+  private fillInBytes = 0;
+  private audioBytesWritten = 0;
+  private state: WriterState = 'open';
+
+  private constructor(fd: number, path: string | null, format: WavFormat, header: HeaderLayout) {
+    this.fd = fd;
+    this.path = path;
+    this.label = path ?? 'stdout';
+    this.format = format;
+    this.header = header;
+    this.buffer = Buffer.alloc(BUFFER_SIZE_IN_BYTES);
+  }
+
+  /** Creates (truncates) the file and writes its header; '-' streams to stdout with sizes 0xFFFFFFFF. */
+  static create(path: string, format: WavFormat): WavWriter {
+    const problem = formatProblem(format);
+    if (problem !== undefined) throw new RangeError(`WavWriter.create: the format ${problem}`);
+    const header = wavHeader(format);
+    const toStdout = path === '-';
+    let fd: number;
+    if (toStdout) {
+      fd = 1;
+    } else {
+      try {
+        fd = fs.openSync(path, 'w');
+      } catch (error) {
+        throw new IoError(`cannot create ${path}: ${describeIoFailure(error)}`);
+      }
+    }
+    const writer = new WavWriter(fd, toStdout ? null : path, format, header);
+    try {
+      writer.writeRaw(header.bytes, header.bytes.length);
+    } catch (error) {
+      writer.abort();
+      throw error;
+    }
+    return writer;
+  }
+
+  /** Audio bytes accepted so far (header excluded). */
+  get bytesWritten(): number {
+    return this.audioBytesWritten;
+  }
+
+  write(bytes: Uint8Array): void {
+    if (this.state !== 'open') throw new Error(`WavWriter: ${this.label} is already closed`);
+    this.audioBytesWritten += bytes.length;
+    if (this.fillInBytes + bytes.length <= this.buffer.length) {
+      this.buffer.set(bytes, this.fillInBytes);
+      this.fillInBytes += bytes.length;
+      return;
+    }
+    this.flush();
+    if (bytes.length >= this.buffer.length) {
+      this.writeRaw(bytes, bytes.length);
+    } else {
+      this.buffer.set(bytes, 0);
+      this.fillInBytes = bytes.length;
+    }
+  }
+
+  /** Flushes, patches the sizes (files only), closes. For stdout the header keeps 0xFFFFFFFF sizes (streaming). */
+  close(): void {
+    if (this.state !== 'open') return;
+    try {
+      this.flush();
+      if (this.path !== null) this.patchSizes();
+    } finally {
+      this.state = nextWriterState(this.state, 'close');
+      this.closeFd();
+    }
+  }
+
+  /** Closes and deletes a partial file so no half-written output is left behind. */
+  abort(): void {
+    if (this.state !== 'open') return;
+    this.state = nextWriterState(this.state, 'abort');
+    this.closeFd();
+    if (this.path !== null) fs.rmSync(this.path, { force: true });
+  }
+
+  private flush(): void {
+    if (this.fillInBytes === 0) return;
+    const length = this.fillInBytes;
+    this.fillInBytes = 0;
+    this.writeRaw(this.buffer, length);
+  }
+
+  private patchSizes(): void {
+    const dataSize = this.audioBytesWritten;
+    const padBytes = dataSize & 1;
+    if (padBytes === 1) this.writeRaw(Buffer.alloc(1), 1);
+    const riffSize = this.header.bytes.length - 8 + dataSize + padBytes;
+    const fits = riffSize <= UNKNOWN_SIZE - 1;
+    const patch = Buffer.alloc(4);
+    this.writeUint32At(patch, 4, fits ? riffSize : UNKNOWN_SIZE);
+    this.writeUint32At(patch, this.header.dataSizeOffset, fits ? dataSize : UNKNOWN_SIZE);
+    if (this.header.factValueOffset >= 0) {
+      const frames = Math.floor(dataSize / this.format.blockAlign);
+      this.writeUint32At(patch, this.header.factValueOffset, Math.min(frames, UNKNOWN_SIZE));
+    }
+  }
+
+  private writeUint32At(scratch: Buffer, position: number, value: number): void {
+    scratch.writeUInt32LE(value, 0);
+    try {
+      writeFully(this.fd, scratch, 0, 4, position);
+    } catch (error) {
+      throw new IoError(`cannot write ${this.label}: ${describeIoFailure(error)}`);
+    }
+  }
+
+  private writeRaw(bytes: Uint8Array, length: number): void {
+    try {
+      writeFully(this.fd, bytes, 0, length, null);
+    } catch (error) {
+      throw new IoError(`cannot write ${this.label}: ${describeIoFailure(error)}`);
+    }
+  }
+
+  private closeFd(): void {
+    if (this.path !== null) fs.closeSync(this.fd);
+  }
+}
