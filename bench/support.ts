@@ -1,0 +1,49 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+// Shared by the benchmarks: run a command, report wall, CPU and peak RSS (GNU time when present).
+
+export interface Measurement {
+  command: string;
+  wallSeconds: number;
+  cpuSeconds: number | null;
+  peakRssMiB: number | null;
+  status: number | null;
+}
+
+const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
+export function measure(file: string, args: string[], options: { stdoutTo?: 'null' } = {}): Measurement {
+  const started = process.hrtime.bigint();
+  const argv = gnuTime ? [gnuTime, '-f', 'BENCH %U %S %M', file, ...args] : [file, ...args];
+  const result = spawnSync(argv[0]!, argv.slice(1), {
+    stdio: ['ignore', options.stdoutTo === 'null' ? 'ignore' : 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const line = result.stderr?.toString().split('\n').find((l) => l.startsWith('BENCH ')) ?? null;
+  const [user, system, rssKiB] = line ? line.slice(6).split(' ').map(Number) : [Number.NaN, Number.NaN, Number.NaN];
+  return {
+    command: [file, ...args].join(' '),
+    wallSeconds,
+    cpuSeconds: line ? user! + system! : null,
+    peakRssMiB: line ? rssKiB! / 1024 : null,
+    status: result.status,
+  };
+}
+
+export function which(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+export function table(rows: Array<Record<string, string | number>>): string {
+  const keys = Object.keys(rows[0] ?? {});
+  const widths = keys.map((k) => Math.max(k.length, ...rows.map((r) => String(r[k]).length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  return [line(keys), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(keys.map((k) => String(r[k]))))].join('\n');
+}
