@@ -123,3 +123,26 @@ describe('buffer allocation', () => {
     assert.equal(stream.bufferSizeInBytes, 0);
   });
 });
+
+describe('a stream without notifications (AllocateAudioBuffer)', () => {
+  test('when it runs then the DMA loops over the buffer with no notification and no underflow', () => {
+    const scheduler = new Scheduler();
+    const miniport = new WaveRTMiniport(scheduler);
+    miniport.init();
+    const stream = miniport.newStream(stereo16).stream!;
+    stream.allocateAudioBuffer(1920);
+    let notifications = 0;
+    let underflows = 0;
+    stream.registerNotificationEvent(() => notifications++);
+    stream.addObserver({ underflow: () => { underflows++; } });
+    let outputBytes = 0;
+    stream.attachOutput({ writeFrom: (_s, _o, length) => { outputBytes += length; } });
+    stream.stepTo('RUN');
+    scheduler.advanceVirtual(25 * MS);
+    assert.equal(notifications, 0);
+    assert.equal(underflows, 0);
+    assert.equal(stream.getLinearPositionInBytes(), 1200 * 4);
+    assert.equal(stream.getPosition().playOffsetInBytes, (1200 * 4) % 1920);
+    assert.equal(outputBytes, 1200 * 4);
+  });
+});

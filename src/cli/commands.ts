@@ -9,4 +9,8 @@ export type CommandRegistration = (program: Command, io: CliIo, setExitCode: Set
 export const commandRegistrations: CommandRegistration[] = [
   registerRender,
   (await import('./info.js')).registerInfo,
+  (await import('./sinks.js')).registerSinks,
+  (await import('./run.js')).registerRun,
+  (await import('./report.js')).registerReport,
+  (await import('./play.js')).registerPlay,
 ];

@@ -3,16 +3,21 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { formatSummary, createTraceWriter, type RunSummary, type TraceWriter } from '../report/index.js';
-import { Session, ChunkedOutput, pcmSourceFrom, type StreamConfig } from '../session/index.js';
+import { RunReport } from '../report/run-report.js';
+import { Session, ChunkedOutput, pcmSourceFrom, type ClientConfig, type StreamConfig, type TransportConfig } from '../session/index.js';
 import { WavReader, WavWriter, formatDescription } from '../wav/index.js';
 import type { CommandRegistration } from './commands.js';
 import { Diagnostics } from './diagnostics.js';
 import type { CliIo } from './io.js';
-import { addModelOptions, LOG_LEVELS, parseChoice, streamConfigFromOptions, type LogLevel, type ModelOptionValues } from './options.js';
+import {
+  addClientTransportOptions, addModelOptions, clientTransportFromOptions, LOG_LEVELS, parseChoice, streamConfigFromOptions,
+  type ClientTransportOptionValues, type LogLevel, type ModelOptionValues,
+} from './options.js';
 
-export interface RenderOptions extends ModelOptionValues {
+export interface RenderOptions extends ModelOptionValues, ClientTransportOptionValues {
   output?: string;
   trace?: string;
+  report?: string;
   json?: boolean;
   logLevel?: string;
 }
@@ -23,7 +28,10 @@ export interface RenderResult {
 }
 
 /** Library form of `wavert render`: runs the model on the virtual clock and writes what the device played. */
-export function renderFile(inputPath: string, outputPath: string, stream: StreamConfig, tracePath?: string): RenderResult {
+export function renderFile(
+  inputPath: string, outputPath: string, stream: StreamConfig, tracePath?: string,
+  pipeline: { client?: ClientConfig; transport?: TransportConfig } = {},
+): RenderResult {
   const reader = WavReader.open(inputPath);
   let writer: WavWriter | null = null;
   let trace: TraceWriter | null = null;
@@ -38,6 +46,8 @@ export function renderFile(inputPath: string, outputPath: string, stream: Stream
       output,
       stream,
       trace,
+      client: pipeline.client,
+      transport: pipeline.transport,
       input: { file: reader.label, frames: reader.frameCount, format: formatDescription(reader.format) },
     });
     const summary = session.runVirtual();
@@ -60,13 +70,15 @@ export function renderFile(inputPath: string, outputPath: string, stream: Stream
 export async function renderCommand(inputPath: string, options: RenderOptions, io: CliIo): Promise<number> {
   const diagnostics = new Diagnostics(io, parseChoice<LogLevel>('--log-level', options.logLevel, LOG_LEVELS));
   const stream = streamConfigFromOptions(options);
+  const pipeline = clientTransportFromOptions(options);
   const outputPath = options.output;
   if (!outputPath) throw new UsageError('render needs an output file: -o <out.wav> (or -o - for stdout)');
   if (outputPath === '-' && options.json) throw new UsageError('--json and -o - both write to stdout; choose one');
   if (outputPath !== '-' && inputPath !== '-' && existsSync(outputPath) && sameFile(inputPath, outputPath)) {
     throw new UsageError(`the output ${outputPath} is the input file; choose another output`);
   }
-  const { summary, warnings } = renderFile(inputPath, outputPath, stream, options.trace);
+  const report = RunReport.plan(options.report, options.trace);
+  const { summary, warnings } = renderFile(inputPath, outputPath, stream, report?.tracePath ?? options.trace, pipeline);
   for (const warning of warnings) diagnostics.warn(warning);
   if (summary.stream.notificationCountExtension) {
     diagnostics.warn(`${summary.stream.notifications} notifications per buffer is a model extension: the Windows docs allow 1 or 2`);
@@ -76,6 +88,7 @@ export async function renderCommand(inputPath: string, options: RenderOptions, i
   } else {
     (outputPath === '-' ? io.stderr : io.stdout).write(formatSummary(summary));
   }
+  await report?.write(outputPath === '-' ? undefined : outputPath, summary);
   return 0;
 }
 
@@ -93,8 +106,9 @@ export const registerRender: CommandRegistration = (program: Command, io, setExi
     .description('run the model on the virtual clock (as fast as possible) and write exactly what the device played')
     .argument('<in.wav>', "input WAV file ('-' for stdin)")
     .requiredOption('-o, --output <out.wav>', "output WAV file ('-' for stdout)");
-  addModelOptions(command)
+  addClientTransportOptions(addModelOptions(command))
     .option('--trace <file.ndjson>', 'write the event trace (NDJSON, one event per line)')
+    .option('--report <file>', 'also draw the run: a timeline (.svg) or a self-contained HTML report (.html)')
     .option('--json', 'print the summary as JSON on stdout')
     .option('--log-level <level>', `diagnostics on stderr: ${LOG_LEVELS.join(', ')} (default warn)`)
     .action(async (input: string, options: RenderOptions) => {

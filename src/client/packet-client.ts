@@ -51,6 +51,9 @@ export class PacketRenderClient {
   private stalledUntilNs = 0;
   /** The packet number the client skips writing (scenario hook), and how many more after it. */
   private skipRemaining = 0;
+  /** Extra flag bits for the client's next writes (scenario hook), and how many writes still carry them. */
+  private extraFlags = 0;
+  private extraFlagsRemaining = 0;
   private readonly onWake = (timeNs: number): void => this.wake(timeNs);
   private readonly onNotification = (_count: number, timeNs: number): void => this.scheduleWake(timeNs);
 
@@ -115,6 +118,12 @@ export class PacketRenderClient {
     this.skipRemaining += count;
   }
 
+  /** Scenario hook: the next `count` write attempts carry these extra flag bits (whether or not they are accepted). */
+  addFlagsToNextWrites(flags: number, count: number): void {
+    this.extraFlags = flags >>> 0;
+    this.extraFlagsRemaining = count;
+  }
+
   /** Scenario hook: end the stream at the next write, with this EOS packet length in bytes. */
   endStreamNow(eosPacketLength: number): NtStatus {
     this.refreshCount();
@@ -148,8 +157,11 @@ export class PacketRenderClient {
       this.scheduler.at(this.stalledUntilNs, EventPriority.client, this.onWake, 0, true);
       return;
     }
+    const streamState = this.stream.getState();
+    // the OS writes packets only in PAUSE (pre-roll) and RUN; after a STOP it pre-rolls afresh
+    if (streamState === 'STOP' || streamState === 'ACQUIRE') return;
     this.refreshCount();
-    const running = this.stream.getState() === 'RUN';
+    const running = streamState === 'RUN';
     const highest = running ? Math.max(1, this.stream.notifications - 1) : this.prerollPackets - 1;
     this.fill(highest);
   }
@@ -168,7 +180,7 @@ export class PacketRenderClient {
         continue;
       }
       const isLast = this.stagedLength < this.staged.length || this.nextIsEnd();
-      const flags = isLast ? KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM : 0;
+      const flags = (isLast ? KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM : 0) | this.takeExtraFlags();
       const status = this.writeStaged(this.nextPacket, flags, isLast ? this.stagedLength : 0, isLast, -1);
       if (status === STATUS_DATA_LATE_ERROR || status === STATUS_DATA_OVERRUN) {
         this.refreshCount();
@@ -197,6 +209,12 @@ export class PacketRenderClient {
       }
     }
     return status;
+  }
+
+  private takeExtraFlags(): number {
+    if (this.extraFlagsRemaining === 0) return 0;
+    this.extraFlagsRemaining--;
+    return this.extraFlags;
   }
 
   private refreshCount(): void {

@@ -415,7 +415,7 @@ export class WaveRTStream {
 
   /** The next thing the DMA does by itself: the end of the current packet, or the EOS point before it. */
   private scheduleDmaEvent(): void {
-    if (this.finished || this.notificationCount === 0) return;
+    if (this.finished) return;
     const nextBoundary = (this.packetCount() + 1) * this.packetFrames;
     const frame = Math.min(nextBoundary, this.eosFrame);
     this.dmaGeneration++;
@@ -426,7 +426,7 @@ export class WaveRTStream {
     if (generation !== this.dmaGeneration || this.state !== 'RUN' || this.finished) return;
     const frame = this.frameAt(timeNs);
     this.transferTo(frame, timeNs);
-    if (this.linearFrames % this.packetFrames === 0 && this.linearFrames > 0 && this.lastNotificationFrame !== this.linearFrames) {
+    if (this.notificationCount > 0 && this.linearFrames % this.packetFrames === 0 && this.linearFrames > 0 && this.lastNotificationFrame !== this.linearFrames) {
       this.signalNotification(timeNs);
     }
     if (this.linearFrames >= this.eosFrame) {
@@ -447,6 +447,11 @@ export class WaveRTStream {
 
   private startPacket(packetNumber: number, timeNs: number): void {
     this.startedPacket = packetNumber;
+    // without notifications there are no packets to write: the DMA just loops over the buffer
+    if (this.notificationCount === 0) {
+      this.currentPacketSilenced = false;
+      return;
+    }
     const written = this.slotPacket[packetNumber % this.notificationCount] === packetNumber;
     this.currentPacketSilenced = !written && this.underflowPolicy === 'silence';
     if (!written) {
@@ -469,7 +474,7 @@ export class WaveRTStream {
         if (this.currentPacketSilenced) {
           this.output.writeFrom(this.silence, 0, sizeInBytes, timeNs);
         } else {
-          const offset = (packet % this.notificationCount) * this.packetSizeInBytes + inPacketFrames * blockAlign;
+          const offset = this.packetOffsetInBytes(packet) + inPacketFrames * blockAlign;
           this.output.writeFrom(this.buffer, offset, sizeInBytes, timeNs);
         }
       }

@@ -2,6 +2,8 @@ import type { AllocationResult, AudioFormat } from '../engine/index.js';
 import type { ResolvedStreamConfig } from '../session/config.js';
 import type { RunRecorder, UnderrunEvent } from './recorder.js';
 import type { SampleStats } from './samples.js';
+import type { WaveOutSummary } from '../client/waveout.js';
+import type { UsbSummary } from '../transport/usb-transport.js';
 
 export interface SummaryContext {
   recorder: RunRecorder;
@@ -51,6 +53,10 @@ export interface RunSummary {
   output: { frames: number; bytes: number; durationSeconds: number };
   modelTimeNs: number;
   ended: boolean;
+  /** Present when the stream was fed through waveOut (--client waveout). */
+  waveOut?: WaveOutSummary;
+  /** Present when the DMA output went through a USB isochronous pipe (--transport usb). */
+  usb?: UsbSummary;
 }
 
 export function buildSummary(context: SummaryContext): RunSummary {
@@ -123,6 +129,16 @@ export function formatSummary(summary: RunSummary): string {
     lines.push(`lateness     notifications p50 ${ms(n.p50)}, p99 ${ms(n.p99)}, max ${ms(n.max)}; client p50 ${ms(c.p50)}, p99 ${ms(c.p99)}, max ${ms(c.max)}`);
     const d = summary.drift;
     lines.push(`drift        model vs monotonic ${d.modelVsMonotonicPpm === null ? '–' : `${d.modelVsMonotonicPpm.toFixed(2)} ppm`}, model vs sink ${d.modelVsSinkPpm === null ? '–' : `${d.modelVsSinkPpm.toFixed(2)} ppm`}`);
+  }
+  if (summary.waveOut) {
+    const w = summary.waveOut;
+    lines.push(`waveOut      ${w.headers} headers of ${w.headerBytes} bytes: ${w.headersDone} of ${w.headersWritten} writes DONE, ${w.starvedPackets} starved packets (${w.starvedFrames} frames of silence), ${w.loopRepeats} loop repeats, ${w.resets} resets`);
+  }
+  if (summary.usb) {
+    const u = summary.usb;
+    const perFrame = u.bytesPerFrame.min === null ? '–' : `${u.bytesPerFrame.min}–${u.bytesPerFrame.max}`;
+    const failures = Object.entries(u.failures).map(([name, count]) => `${name} ${count}`).join(', ');
+    lines.push(`usb          ${u.speed} speed, interval ${u.interval}, ${u.maxBytesPerInterval} bytes max: ${u.frames} frames (${perFrame} bytes each), ${u.emptyFrames} empty, ${u.discontinuities} discontinuities${failures ? `; failed writes: ${failures}` : ''}`);
   }
   lines.push(`output       ${summary.output.frames} frames, ${summary.output.durationSeconds.toFixed(3)} s`);
   return `${lines.join('\n')}\n`;

@@ -1,5 +1,7 @@
 import { UsageError } from '../errors.js';
 import type { AudioFormat, Profile, StreamOptions, UnderflowPolicy } from '../engine/index.js';
+import type { LatencySpec } from '../client/latency.js';
+import type { UsbConfig } from '../transport/usb-config.js';
 
 /** The stream as a user describes it (the `render`/`play` options, a scenario's `stream:`). */
 export interface StreamConfig {
@@ -62,4 +64,42 @@ export function streamOptionsFor(config: ResolvedStreamConfig): StreamOptions {
       codecDelayIn100ns: config.codecDelayIn100ns,
     },
   };
+}
+
+/** Who feeds the stream: the packet-mode render client (default), or a legacy waveOut application (DESIGN §8). */
+export type ClientConfig = { kind: 'packet' } | WaveOutClientConfig;
+
+export interface WaveOutClientConfig {
+  kind: 'waveout';
+  /** Bytes per WAVEHDR, whole frames (default: 50 ms of audio). */
+  wavehdrBytes?: number;
+  /** WAVEHDRs the application cycles through (default 4). */
+  wavehdrs?: number;
+  /** The application's delay between a WOM_DONE and the refilled header's write (default 0). */
+  refillLatency?: LatencySpec;
+  /** Seed of the refill latency. */
+  seed?: number;
+}
+
+/** What carries the DMA output to the sink: directly (default), or a USB isochronous OUT pipe (DESIGN §9). */
+export type TransportConfig = { kind: 'direct' } | ({ kind: 'usb' } & UsbConfig);
+
+export const DEFAULT_WAVEHDRS = 4;
+export const DEFAULT_WAVEHDR_MS = 50;
+
+export interface ResolvedWaveOutConfig {
+  wavehdrBytes: number;
+  wavehdrs: number;
+  refillLatency: LatencySpec;
+  seed: number;
+}
+
+export function resolveWaveOutConfig(config: WaveOutClientConfig, format: AudioFormat): ResolvedWaveOutConfig {
+  const wavehdrBytes = config.wavehdrBytes ?? Math.max(1, Math.round((DEFAULT_WAVEHDR_MS * format.sampleRate) / 1000)) * format.blockAlign;
+  if (!Number.isInteger(wavehdrBytes) || wavehdrBytes < format.blockAlign || wavehdrBytes % format.blockAlign !== 0) {
+    throw new UsageError(`--wavehdr-bytes must be a whole number of ${format.blockAlign}-byte frames, got '${wavehdrBytes}'`);
+  }
+  const wavehdrs = config.wavehdrs ?? DEFAULT_WAVEHDRS;
+  if (!Number.isInteger(wavehdrs) || wavehdrs < 1) throw new UsageError(`--wavehdrs must be a whole number of at least 1, got '${wavehdrs}'`);
+  return { wavehdrBytes, wavehdrs, refillLatency: config.refillLatency ?? { kind: 'fixed', valueNs: 0 }, seed: config.seed ?? 1 };
 }

@@ -1,7 +1,11 @@
 import { Scheduler, VirtualClock, type Clock } from '../clock/index.js';
 import { EventPriority } from '../clock/scheduler.js';
 import { PacketRenderClient, type PcmSource } from '../client/packet-client.js';
-import type { LatencySampler } from '../client/latency.js';
+import { createLatencySampler, type LatencySampler } from '../client/latency.js';
+import { WaveOutDevice } from '../client/waveout.js';
+import { WaveOutApplication, waveOutSummary } from '../client/waveout-app.js';
+import { UsbIsochTransport } from '../transport/usb-transport.js';
+import { resolveUsbConfig } from '../transport/usb-config.js';
 import { AllocationError, StateError } from '../errors.js';
 import {
   STATUS_SUCCESS, WaveRTMiniport, statusName,
@@ -10,7 +14,10 @@ import {
 import { RunRecorder } from '../report/recorder.js';
 import type { TraceWriter } from '../report/trace.js';
 import { buildSummary, type RunSummary, type SummaryContext } from '../report/summary.js';
-import { resolveStreamConfig, streamOptionsFor, type ResolvedStreamConfig, type StreamConfig } from './config.js';
+import {
+  resolveStreamConfig, resolveWaveOutConfig, streamOptionsFor,
+  type ClientConfig, type ResolvedStreamConfig, type StreamConfig, type TransportConfig,
+} from './config.js';
 
 export interface SessionOptions {
   format: AudioFormat;
@@ -23,6 +30,16 @@ export interface SessionOptions {
   processingNs?: number;
   /** Description of the input for the summary (file name, frames). */
   input?: SummaryContext['input'];
+  /** Who feeds the stream (default: the packet render client). */
+  client?: ClientConfig;
+  /** What carries the DMA output to `output` (default: directly). */
+  transport?: TransportConfig;
+}
+
+/** The waveOut side of a session: the device (with its driver-side feeder) and the application using it. */
+export interface WaveOutParts {
+  device: WaveOutDevice;
+  app: WaveOutApplication;
 }
 
 /** Session states; `transition` is the only way between them. */
@@ -33,7 +50,11 @@ export class Session {
   readonly scheduler: Scheduler;
   readonly miniport: WaveRTMiniport;
   readonly stream: WaveRTStream;
-  readonly client: PacketRenderClient;
+  private readonly packetClient: PacketRenderClient | null;
+  /** Set when the stream is fed through waveOut (--client waveout). */
+  readonly waveOut: WaveOutParts | null;
+  /** Set when the DMA output goes through a USB isochronous pipe (--transport usb). */
+  readonly usb: UsbIsochTransport | null;
   readonly recorder: RunRecorder;
   readonly config: ResolvedStreamConfig;
   readonly allocation: AllocationResult;
@@ -55,18 +76,56 @@ export class Session {
     const created = this.miniport.newStream(options.format, streamOptionsFor(this.config));
     if (!created.stream) throw new StateError(`the miniport refused to create a stream (${statusName(created.status)})`);
     this.stream = created.stream;
-    this.allocation = this.stream.allocateBufferWithNotification(this.config.requestedBufferBytes, this.config.notifications);
+    // N = 0 asks for a buffer without notifications (AllocateAudioBuffer): no packet mode, every packet call is refused
+    this.allocation = this.config.notifications === 0
+      ? this.stream.allocateAudioBuffer(this.config.requestedBufferBytes)
+      : this.stream.allocateBufferWithNotification(this.config.requestedBufferBytes, this.config.notifications);
     if (this.allocation.status !== STATUS_SUCCESS) {
       throw new AllocationError(`cannot allocate the WaveRT buffer: ${this.allocation.reason} (${statusName(this.allocation.status)})`);
     }
     this.stream.addObserver(this.recorder);
-    this.stream.attachOutput(options.output);
-    this.client = new PacketRenderClient(this.scheduler, this.stream, options.source, {
-      wakeLatency: options.wakeLatency,
-      processingNs: options.processingNs,
-      prerollPackets: this.config.profile === 'sysvad' ? 1 : this.config.notifications,
-    });
+    const transport = options.transport ?? { kind: 'direct' };
+    this.usb = transport.kind === 'usb'
+      ? new UsbIsochTransport(this.scheduler, options.format, options.output, resolveUsbConfig(transport, options.format), {
+        burstFrames: this.stream.packetFrameCount,
+        trace: this.trace ? (timeNs, fields) => this.recorder.traceEvent('usb', timeNs, fields) : null,
+      })
+      : null;
+    this.stream.attachOutput(this.usb ?? options.output);
+    const client = options.client ?? { kind: 'packet' };
+    const prerollPackets = this.config.profile === 'sysvad' ? 1 : this.config.notifications;
+    if (client.kind === 'waveout') {
+      const waveOut = resolveWaveOutConfig(client, options.format);
+      const device = new WaveOutDevice(this.scheduler, this.stream, {
+        wakeLatency: options.wakeLatency,
+        processingNs: options.processingNs,
+        prerollPackets,
+        trace: this.trace ? (timeNs, fields) => this.recorder.traceEvent('waveout', timeNs, fields) : null,
+      });
+      const app = new WaveOutApplication(this.scheduler, device, options.source, {
+        headerCount: waveOut.wavehdrs,
+        headerBytes: waveOut.wavehdrBytes,
+        refillLatency: createLatencySampler(waveOut.refillLatency, waveOut.seed),
+      });
+      this.waveOut = { device, app };
+      this.packetClient = null;
+    } else {
+      this.waveOut = null;
+      this.packetClient = new PacketRenderClient(this.scheduler, this.stream, options.source, {
+        wakeLatency: options.wakeLatency,
+        processingNs: options.processingNs,
+        prerollPackets,
+      });
+    }
     this.stream.onEnd((timeNs) => {
+      // through USB the run ends when the device has played the last transfer, not when the DMA stops
+      if (this.usb) {
+        this.usb.endOfInput((drainedNs) => {
+          this.endTimeNs = drainedNs;
+          this.transition('ended');
+        });
+        return;
+      }
       this.endTimeNs = timeNs;
       this.transition('ended');
     });
@@ -84,6 +143,12 @@ export class Session {
     return this.sessionState;
   }
 
+  /** The packet-mode render client; a waveOut session has none (its feeder is `waveOut.device.feeder`). */
+  get client(): PacketRenderClient {
+    if (!this.packetClient) throw new StateError('this run feeds the stream through waveOut (client: waveout); it has no packet render client');
+    return this.packetClient;
+  }
+
   private transition(next: SessionState): void {
     if (this.sessionState === next) return;
     this.sessionState = next;
@@ -94,6 +159,11 @@ export class Session {
   start(): void {
     if (this.sessionState !== 'ready') return;
     this.transition('running');
+    if (this.waveOut) {
+      // waveOut playback starts at the application's first write
+      this.waveOut.app.start();
+      return;
+    }
     this.stream.stepTo('PAUSE');
     this.client.preroll();
     this.stream.setState('RUN');
@@ -102,7 +172,9 @@ export class Session {
 
   /** Ends the run where it is (Ctrl-C, a failed sink, a time limit). */
   stop(): void {
-    this.client.stop();
+    this.packetClient?.stop();
+    this.waveOut?.app.stop();
+    this.waveOut?.device.feeder.stop();
     this.transition('stopped');
   }
 
@@ -127,7 +199,7 @@ export class Session {
   }
 
   summary(): RunSummary {
-    return buildSummary({
+    const summary = buildSummary({
       recorder: this.recorder,
       config: this.config,
       allocation: this.allocation,
@@ -138,7 +210,15 @@ export class Session {
       clock: this.scheduler.clock.realtime ? 'realtime' : 'virtual',
       modelTimeNs: this.scheduler.timeNs,
       input: this.input,
-      framesDelivered: this.client.framesDelivered,
+      framesDelivered: this.packetClient ? this.packetClient.framesDelivered : this.waveOut!.device.feeder.framesFed,
     });
+    if (this.waveOut) summary.waveOut = waveOutSummary(this.waveOut.device, this.waveOut.app);
+    if (this.usb) {
+      summary.usb = this.usb.summary();
+      // through USB the device plays what the pipe carried: gaps and drops included
+      const frames = summary.usb.audioFrames + summary.usb.silenceFrames;
+      summary.output = { frames, bytes: frames * this.format.blockAlign, durationSeconds: frames / this.format.sampleRate };
+    }
+    return summary;
   }
 }

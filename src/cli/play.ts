@@ -1,0 +1,329 @@
+// `wavert play`: the model on the system clock, its DMA output going to a real sink, with a live view and keys.
+import type { Command } from 'commander';
+import { EventPriority } from '../clock/scheduler.js';
+import { DriftEstimator, SystemClock } from '../clock/system-clock.js';
+import { framesToNs } from '../clock/time.js';
+import type { PcmSource } from '../client/packet-client.js';
+import { STATUS_SUCCESS, type DmaOutput } from '../engine/index.js';
+import { UsageError } from '../errors.js';
+import { createTraceWriter, formatSummary, type RunSummary, type TraceWriter } from '../report/index.js';
+import { RunReport } from '../report/run-report.js';
+import { Session } from '../session/index.js';
+import { FileSink, openSink, parseSinkSpec, TeeSink, DEFAULT_LATENCY_MS, type Sink, type SinkStats } from '../sinks/index.js';
+import { formatDescription, WavReader } from '../wav/index.js';
+import type { CommandRegistration } from './commands.js';
+import { Diagnostics } from './diagnostics.js';
+import { EXIT_INTERRUPTED, EXIT_OK } from './exit-codes.js';
+import type { CliIo } from './io.js';
+import { KeyControl, LiveView, type KeySource, type LiveSnapshot } from './live-view.js';
+import {
+  addClientTransportOptions, addModelOptions, clientTransportFromOptions, LOG_LEVELS, parseChoice, parseInteger, streamConfigFromOptions,
+  type ClientTransportOptionValues, type LogLevel, type ModelOptionValues,
+} from './options.js';
+import { formatClockTime, parseTimeOption, timeNsToFrames } from './play-time.js';
+
+export interface PlayOptions extends ModelOptionValues, ClientTransportOptionValues {
+  sink?: string;
+  device?: string;
+  record?: string;
+  start?: string;
+  duration?: string;
+  latencyMs?: string;
+  quiet?: boolean;
+  trace?: string;
+  report?: string;
+  json?: boolean;
+  logLevel?: string;
+}
+
+/** What stands in for the process in tests: where Ctrl-C comes from. */
+export interface PlaySignals {
+  onInterrupt(listener: () => void): () => void;
+}
+
+const processSignals: PlaySignals = {
+  onInterrupt(listener) {
+    process.on('SIGINT', listener);
+    return () => process.removeListener('SIGINT', listener);
+  },
+};
+
+/** The sink report added to the summary of a real-time run. */
+export interface PlaySinkReport {
+  label: string;
+  notes: readonly string[];
+  fallbackMessage: string | null;
+  passedOver: Array<{ kind: string; reason: string | null }>;
+  /** The sink's counters (its monotonic timestamps are left out: they are bigints and mean nothing outside the run). */
+  stats: Omit<SinkStats, 'firstWriteNs' | 'finishedNs' | 'sinkClockDriftPpm'> & { sinkClockDriftPpm: number | null };
+  failure: string | null;
+}
+
+export type PlaySummary = RunSummary & { sink: PlaySinkReport; interrupted: boolean; startFrame: number };
+
+const TICK_NS = 50_000_000;
+
+/** Reads at most `frameLimit` frames from the reader, and nothing once `end()` was called (q / Ctrl-C). */
+class PlaySource implements PcmSource {
+  private remainingBytes: number;
+  private ended = false;
+
+  constructor(private readonly reader: WavReader, frameLimit: number) {
+    this.remainingBytes = frameLimit * reader.format.blockAlign;
+  }
+
+  end(): void {
+    this.ended = true;
+  }
+
+  read(target: Buffer): number {
+    if (this.ended || this.remainingBytes <= 0) return 0;
+    const wanted = Math.min(target.length, this.remainingBytes);
+    const view = wanted === target.length ? target : target.subarray(0, wanted);
+    let filled = this.reader.read(view);
+    while (filled > 0 && filled < wanted) {
+      const more = this.reader.read(view.subarray(filled));
+      if (more === 0) break;
+      filled += more;
+    }
+    this.remainingBytes -= filled;
+    return filled;
+  }
+}
+
+/** The DMA's output: to the sink once it is open. Never throws; a failed sink is seen by the tick. */
+class SinkOutput implements DmaOutput {
+  sink: Sink | null = null;
+  writeFrom(source: Buffer, offsetInBytes: number, lengthInBytes: number): void {
+    this.sink?.write(source, offsetInBytes, lengthInBytes);
+  }
+}
+
+function sinkReport(sink: Sink, fallbackMessage: string | undefined, passedOver: Array<{ kind: string; reason: string | undefined }>): PlaySinkReport {
+  const { firstWriteNs: _first, finishedNs: _finished, sinkClockDriftPpm, ...counters } = sink.stats();
+  return {
+    label: sink.label,
+    notes: sink.notes,
+    fallbackMessage: fallbackMessage ?? null,
+    passedOver: passedOver.map((probe) => ({ kind: probe.kind, reason: probe.reason ?? null })),
+    stats: { ...counters, sinkClockDriftPpm: sinkClockDriftPpm ?? null },
+    failure: sink.failure()?.message ?? null,
+  };
+}
+
+function formatSinkLines(report: PlaySinkReport, sampleRate: number, blockAlign: number): string {
+  const s = report.stats;
+  const queuedMs = ((s.queuedBytesMax / blockAlign) * 1000) / sampleRate;
+  const lines = [
+    `sink         ${report.label}: ${s.framesWritten} frames sent, ${s.backpressureEvents} backpressure events (max ${queuedMs.toFixed(1)} ms queued), ${s.droppedFrames} frames dropped, ${s.playerUnderruns} player underruns`,
+  ];
+  if (s.sinkClockDriftPpm !== null) lines.push(`             sink clock vs monotonic ${s.sinkClockDriftPpm.toFixed(1)} ppm (from the player's own playback time)`);
+  return `${lines.join('\n')}\n`;
+}
+
+export async function playCommand(inputPath: string, options: PlayOptions, io: CliIo, signals: PlaySignals = processSignals): Promise<number> {
+  const diagnostics = new Diagnostics(io, parseChoice<LogLevel>('--log-level', options.logLevel, LOG_LEVELS));
+  const stream = streamConfigFromOptions(options);
+  const pipeline = clientTransportFromOptions(options);
+  const request = parseSinkSpec(options.sink ?? 'auto');
+  const startNs = options.start !== undefined ? parseTimeOption(options.start, '--start') : 0n;
+  const durationNs = options.duration !== undefined ? parseTimeOption(options.duration, '--duration') : undefined;
+  if (durationNs === 0n) throw new UsageError('--duration must be longer than 0.');
+  const latencyOption = parseInteger('--latency-ms', options.latencyMs, 5, 2000);
+  if (options.json && options.record === '-') throw new UsageError('--json and --record - both write to stdout; choose one');
+  // a reader of the summary may go away (| head): that must not crash the player
+  io.stdout.on?.('error', () => undefined);
+
+  const runReport = RunReport.plan(options.report, options.trace);
+  const reader = WavReader.open(inputPath);
+  let trace: TraceWriter | null = null;
+  let sink: Sink | null = null;
+  let liveView: LiveView | null = null;
+  let keys: KeyControl | null = null;
+  let removeInterrupt: (() => void) | null = null;
+  try {
+    const format = reader.format;
+    const startFrame = Number(timeNsToFrames(startNs, format.sampleRate));
+    if (startFrame > 0) {
+      const skipped = reader.skipFrames(startFrame);
+      if (skipped < startFrame) throw new UsageError(`--start ${options.start} is past the end of ${reader.label} (${formatClockTime(BigInt(framesToNs(skipped, format.sampleRate)))}).`);
+    }
+    const availableFrames = reader.frameCount === null ? null : reader.frameCount - startFrame;
+    const limitFrames = durationNs === undefined ? Number.POSITIVE_INFINITY : Number(timeNsToFrames(durationNs, format.sampleRate));
+    const totalFrames = availableFrames === null ? (Number.isFinite(limitFrames) ? limitFrames : null) : Math.min(availableFrames, limitFrames);
+    const source = new PlaySource(reader, Number.isFinite(limitFrames) ? limitFrames : Number.MAX_SAFE_INTEGER / format.blockAlign);
+
+    const output = new SinkOutput();
+    const tracePath = runReport?.tracePath ?? options.trace;
+    trace = tracePath ? createTraceWriter(tracePath) : null;
+    const clock = new SystemClock();
+    const session = new Session({
+      format,
+      source,
+      output,
+      stream,
+      clock,
+      trace,
+      client: pipeline.client,
+      transport: pipeline.transport,
+      input: { file: reader.label, frames: totalFrames, format: formatDescription(format) },
+    });
+    const packetMs = (session.stream.packetFrameCount * 1000) / format.sampleRate;
+    // the DMA hands over a packet at a time: the player's buffer must outlast one packet with room to spare
+    const latencyMs = Math.max(latencyOption ?? DEFAULT_LATENCY_MS, Math.ceil(2 * packetMs + 10));
+    const opened = await openSink(request, format, { env: io.env, latencyMs, startCushionMs: latencyMs, ...(options.device !== undefined ? { device: options.device } : {}) });
+    sink = opened.sink;
+    if (options.record !== undefined) sink = new TeeSink(sink, FileSink.open(options.record, format));
+    output.sink = sink;
+    if (opened.fallbackMessage) io.stderr.write(`wavert: ${opened.fallbackMessage}\n`);
+    else if (opened.passedOver.length > 0) diagnostics.info(`playing to ${sink.label}; passed over ${opened.passedOver.map((probe) => `${probe.kind} (${probe.reason})`).join(', ')}`);
+    for (const note of sink.notes) diagnostics.warn(note);
+    for (const warning of reader.warnings) diagnostics.warn(warning);
+    const warningsShown = reader.warnings.length;
+
+    // lateness: DMA events are the notifications; the client is the client; the view's tick is neither
+    const drift = new DriftEstimator();
+    session.scheduler.onLateness = (dueNs, actualNs, priority) => {
+      if (priority === EventPriority.dma) {
+        session.recorder.lateness(dueNs, actualNs, false);
+        drift.add(dueNs, actualNs);
+      } else if (priority === EventPriority.client) {
+        session.recorder.lateness(dueNs, actualNs, true);
+      }
+    };
+
+    let interrupted = false;
+    let quitRequested = false;
+    let paused = false;
+    const endNow = () => {
+      session.stop();
+      sink?.abort();
+    };
+    const quit = (byInterrupt: boolean) => {
+      if (byInterrupt) interrupted = true;
+      if (quitRequested) {
+        endNow();
+        return;
+      }
+      quitRequested = true;
+      liveView?.print('wavert: ending the stream here (press Ctrl-C again to stop at once)');
+      // EOS at the current point: the client's next packet is the last one, then the DMA drains the buffer
+      source.end();
+      if (paused) togglePause();
+    };
+    const togglePause = () => {
+      session.scheduler.at(clock.nowNs(), EventPriority.action, () => {
+        const state = session.stream.getState();
+        if (state === 'RUN' && session.stream.setState('PAUSE') === STATUS_SUCCESS) paused = true;
+        else if (state === 'PAUSE' && session.stream.setState('RUN') === STATUS_SUCCESS) paused = false;
+        session.recorder.traceEvent('control', session.scheduler.timeNs, { action: paused ? 'pause' : 'resume' });
+      });
+    };
+    removeInterrupt = signals.onInterrupt(() => quit(true));
+
+    const interactive = !options.quiet && io.stderr.isTTY === true;
+    const color = interactive && !io.env.NO_COLOR;
+    if (interactive) {
+      const terminal = io.stderr as NodeJS.WritableStream & { columns?: number };
+      liveView = new LiveView({ write: (text) => terminal.write(text), get columns() { return terminal.columns; } }, color);
+      liveView.start();
+      if (inputPath !== '-') {
+        keys = new KeyControl(io.stdin as unknown as KeySource, { togglePause, quit: () => quit(false), interrupt: () => quit(true) });
+        keys.attach();
+      }
+    }
+
+    const totalNs = totalFrames === null ? undefined : framesToNs(totalFrames, format.sampleRate);
+    const snapshot = (): LiveSnapshot => {
+      const position = session.stream.getPosition();
+      const size = session.stream.bufferSizeInBytes;
+      const playedFrames = session.stream.getLinearPositionInBytes() / format.blockAlign;
+      return {
+        elapsedNs: framesToNs(playedFrames, format.sampleRate),
+        totalNs,
+        paused,
+        packetCount: session.stream.getPacketCount(),
+        bufferFillBytes: size === 0 ? 0 : (position.writeOffsetInBytes - position.playOffsetInBytes + size) % size,
+        bufferSizeBytes: size,
+        underrunEvents: session.recorder.underrunEvents,
+        underrunFrames: session.recorder.underrunFrames,
+        statusCounts: Object.entries(session.recorder.statusesByName()),
+        sinkLabel: sink?.label ?? '',
+      };
+    };
+    // the tick keeps a paused run alive, watches the sink, and feeds the live view
+    const tick = () => {
+      const failed = sink?.failure();
+      if (failed) {
+        session.recorder.traceEvent('sink', session.scheduler.timeNs, { action: 'failed', message: failed.message });
+        session.stop();
+        return;
+      }
+      if (liveView) liveView.update(snapshot());
+      if (session.state === 'running' || session.state === 'ready') session.scheduler.at(session.scheduler.timeNs + TICK_NS, EventPriority.observer, tick);
+    };
+    session.scheduler.at(TICK_NS, EventPriority.observer, tick);
+    session.recorder.traceEvent('sink', 0, { action: 'opened', label: sink.label });
+
+    // time zero is when the DMA starts, not when the clock was made (opening the sink takes a while)
+    clock.resetOrigin();
+    const summary = await session.runRealtime();
+    liveView?.update(snapshot());
+    const sinkError = await sink.finish();
+    keys?.release();
+    keys = null;
+    liveView?.stop();
+    liveView = null;
+
+    summary.drift.modelVsMonotonicPpm = drift.ppm();
+    const sinkDrift = sink.stats().sinkClockDriftPpm;
+    summary.drift.modelVsSinkPpm = sink.kind === 'null' ? 0 : sinkDrift === undefined || summary.drift.modelVsMonotonicPpm === null ? null : sinkDrift - summary.drift.modelVsMonotonicPpm;
+    const report = sinkReport(sink, opened.fallbackMessage, opened.passedOver);
+    const playSummary: PlaySummary = { ...summary, sink: report, interrupted, startFrame };
+    session.recorder.traceEvent('sink', session.scheduler.timeNs, { action: 'finished', ...report.stats });
+    trace?.close();
+    trace = null;
+
+    for (const warning of reader.warnings.slice(warningsShown)) diagnostics.warn(`${warning} (played what there is)`);
+    if (options.json) io.stdout.write(`${JSON.stringify(playSummary, null, 2)}\n`);
+    else io.stdout.write(formatSummary(summary) + formatSinkLines(report, format.sampleRate, format.blockAlign));
+    await runReport?.write(options.record !== undefined && options.record !== '-' ? options.record : undefined, playSummary);
+
+    if (sinkError) throw sinkError;
+    if (interrupted) {
+      io.stderr.write('wavert: interrupted\n');
+      return EXIT_INTERRUPTED;
+    }
+    return EXIT_OK;
+  } finally {
+    keys?.release();
+    liveView?.stop();
+    removeInterrupt?.();
+    sink?.abort();
+    trace?.close();
+    reader.close();
+    runReport?.discard();
+  }
+}
+
+export const registerPlay: CommandRegistration = (program: Command, io, setExitCode) => {
+  const command = program
+    .command('play')
+    .description('play a WAV file in real time through the WaveRT model to a sink (the speaker by default), with a live view of the buffer')
+    .argument('<in.wav>', "input WAV file ('-' for stdin)")
+    .option('--sink <sink>', 'auto (default), speaker, pulse, pipewire, alsa, null or file:PATH')
+    .option('--device <name>', 'the device of the sink (pulse sink name, PipeWire target, ALSA PCM)')
+    .option('--record <out.wav>', 'also write what the DAC played to a WAV file')
+    .option('--start <time>', 'start at this point of the file (90, 1:23.5, 10s, 500ms)')
+    .option('--duration <time>', 'play at most this long (same forms as --start)')
+    .option('--latency-ms <ms>', `the player's buffer in ms (default ${DEFAULT_LATENCY_MS}, at least two packets)`)
+    .option('-q, --quiet', 'no live status area');
+  addClientTransportOptions(addModelOptions(command))
+    .option('--trace <file.ndjson>', 'write the event trace (NDJSON, one event per line)')
+    .option('--report <file>', 'also draw the run: a timeline (.svg) or a self-contained HTML report (.html); --record adds the waveform')
+    .option('--json', 'print the summary as JSON on stdout')
+    .option('--log-level <level>', `diagnostics on stderr: ${LOG_LEVELS.join(', ')} (default warn)`)
+    .action(async (input: string, options: PlayOptions) => {
+      setExitCode(await playCommand(input, options, io));
+    });
+};

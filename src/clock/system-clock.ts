@@ -1,0 +1,100 @@
+// The real-time clock: monotonic time since the run's origin, and waits that end at an absolute deadline.
+import { performance } from 'node:perf_hooks';
+import type { Clock } from './clock.js';
+
+/**
+ * A timer wakes this long before the deadline; the rest is slept precisely with Atomics.wait, which has
+ * sub-millisecond resolution (libuv timers have whole milliseconds) and, unlike a spin, costs no CPU.
+ */
+const PRECISE_MARGIN_NS = 1_500_000;
+const NS_PER_MS = 1_000_000;
+
+export class SystemClock implements Clock {
+  readonly realtime = true;
+  /** performance.now() (ms) at the origin; performance.now() is monotonic and allocation-free. */
+  private originMs: number;
+  private readonly sleeper = new Int32Array(new SharedArrayBuffer(4));
+  private pendingTimer: NodeJS.Timeout | undefined;
+  private pendingResolve: (() => void) | undefined;
+  private readonly onTimer = () => this.timerFired();
+  private pendingDeadlineNs = 0;
+
+  constructor(originMs: number = performance.now()) {
+    this.originMs = originMs;
+  }
+
+  /** Makes this moment time zero: for setup (opening a sink) done after the clock was made but before the run. */
+  resetOrigin(): void {
+    this.cancelPending();
+    this.originMs = performance.now();
+  }
+
+  nowNs(): number {
+    return Math.round((performance.now() - this.originMs) * NS_PER_MS);
+  }
+
+  /** Monotonic nanoseconds (same time base as process.hrtime.bigint) of the run's origin. */
+  get originMonotonicNs(): bigint {
+    return process.hrtime.bigint() - BigInt(this.nowNs());
+  }
+
+  waitUntil(timeNs: number): Promise<void> {
+    this.cancelPending();
+    const remainingNs = timeNs - this.nowNs();
+    if (remainingNs <= 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.pendingResolve = resolve;
+      this.pendingDeadlineNs = timeNs;
+      if (remainingNs <= PRECISE_MARGIN_NS) {
+        this.timerFired();
+        return;
+      }
+      this.pendingTimer = setTimeout(this.onTimer, Math.floor((remainingNs - PRECISE_MARGIN_NS) / NS_PER_MS));
+    });
+  }
+
+  /** A newer wait replaces an older one (the scheduler only ever waits for its earliest event). */
+  private cancelPending(): void {
+    if (this.pendingTimer !== undefined) clearTimeout(this.pendingTimer);
+    this.pendingTimer = undefined;
+    this.pendingResolve = undefined;
+  }
+
+  private timerFired(): void {
+    this.pendingTimer = undefined;
+    const resolve = this.pendingResolve;
+    this.pendingResolve = undefined;
+    const remainingNs = this.pendingDeadlineNs - this.nowNs();
+    if (remainingNs > 0) Atomics.wait(this.sleeper, 0, 0, remainingNs / NS_PER_MS);
+    resolve?.();
+  }
+}
+
+/**
+ * Drift of the model clock against the monotonic clock: the least-squares slope of lateness over time, in ppm.
+ * With absolute deadlines lateness does not accumulate, so the slope is ~0 however late single events are.
+ */
+export class DriftEstimator {
+  private count = 0;
+  private sumX = 0;
+  private sumY = 0;
+  private sumXX = 0;
+  private sumXY = 0;
+
+  add(dueNs: number, actualNs: number): void {
+    const x = dueNs / 1e9;
+    const y = (actualNs - dueNs) / 1e9;
+    this.count++;
+    this.sumX += x;
+    this.sumY += y;
+    this.sumXX += x * x;
+    this.sumXY += x * y;
+  }
+
+  /** null until there are enough samples spread over time to fit a line. */
+  ppm(): number | null {
+    const denominator = this.count * this.sumXX - this.sumX * this.sumX;
+    if (this.count < 10 || denominator <= 1e-12) return null;
+    return ((this.count * this.sumXY - this.sumX * this.sumY) / denominator) * 1e6;
+  }
+}

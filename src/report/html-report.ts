@@ -1,0 +1,174 @@
+import type { RunSummary } from './summary.js';
+import type { SampleStats } from './samples.js';
+import { shortStatus, statusClassOf, type Timeline } from './timeline-model.js';
+import { COLORS, escapeXml, readableTime } from './timeline-svg.js';
+
+// The HTML report: one self-contained page (inline SVG, inline CSS, no script, no external reference)
+// with the timeline, the run summary, the glitch list and, for scenario runs, the script and its expectations.
+
+export interface ReportExpectation {
+  description: string;
+  /** null when the expectation was not evaluated. */
+  passed: boolean | null;
+  detail?: string;
+}
+
+export interface ReportScenario {
+  name?: string;
+  file?: string;
+  text?: string;
+  expectations?: ReadonlyArray<ReportExpectation | string>;
+}
+
+const MAX_LISTED_ROWS = 200;
+
+const CSS = `
+:root { color-scheme: light; }
+body { font: 14px/1.45 "DejaVu Sans", Verdana, Arial, sans-serif; color: #212121; background: #ffffff; margin: 24px auto; max-width: 1240px; padding: 0 16px; }
+h1 { font-size: 22px; margin: 0 0 4px; }
+h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid #d0d0d0; padding-bottom: 3px; }
+h3 { font-size: 15px; margin: 18px 0 6px; }
+p.meta { color: #616161; margin: 0; }
+figure { margin: 0; overflow-x: auto; }
+figure svg { max-width: 100%; height: auto; display: block; }
+table { border-collapse: collapse; margin: 4px 0 12px; }
+th, td { text-align: left; vertical-align: top; padding: 3px 10px 3px 0; border-bottom: 1px solid #ececec; }
+th { font-weight: 600; white-space: nowrap; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.chip { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 5px; vertical-align: baseline; }
+.pass { color: #2e7d32; font-weight: 600; }
+.fail { color: #c62828; font-weight: 600; }
+.skip { color: #616161; }
+pre { background: #f6f6f6; border: 1px solid #e0e0e0; padding: 10px; overflow-x: auto; font: 12.5px/1.4 "DejaVu Sans Mono", Menlo, Consolas, monospace; white-space: pre-wrap; }
+.note { color: #616161; font-size: 13px; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 11pt; }
+  figure { overflow: visible; }
+  figure, table, pre { break-inside: avoid; page-break-inside: avoid; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  pre { white-space: pre-wrap; }
+}
+@page { size: A4 landscape; margin: 12mm; }
+`;
+
+const ms = (ns: number | null | undefined): string => (typeof ns === 'number' ? readableTime(ns) : '–');
+
+function statsRow(name: string, stats: SampleStats | undefined): string {
+  if (!stats || stats.count === 0) return `<tr><th>${escapeXml(name)}</th><td>no samples</td></tr>`;
+  return `<tr><th>${escapeXml(name)}</th><td>min ${ms(stats.min)}, p50 ${ms(stats.p50)}, p99 ${ms(stats.p99)}, max ${ms(stats.max)} (${stats.count} samples)</td></tr>`;
+}
+
+function summaryTable(summary: RunSummary | null, timeline: Timeline): string {
+  if (!summary) {
+    return '<p class="note">The trace has no <code>summary</code> event (the run did not finish, or the trace was cut short); the timeline shows what the trace holds.</p>';
+  }
+  const rows: string[] = [];
+  const row = (name: string, value: string): void => {
+    rows.push(`<tr><th>${escapeXml(name)}</th><td>${value}</td></tr>`);
+  };
+  const s = summary.stream;
+  if (summary.input) row('input', escapeXml(`${summary.input.file}: ${summary.input.format}${summary.input.frames === null ? '' : `, ${summary.input.frames} frames`}`));
+  if (s) {
+    row('stream', escapeXml(`${s.bufferBytes} bytes${s.requestedBufferBytes !== s.bufferBytes ? ` (requested ${s.requestedBufferBytes})` : ''}, ${s.notifications} notifications, packets of ${s.packetBytes} bytes (${s.packetFrames} frames)`));
+    row('model', escapeXml(`profile ${s.profile}, underflow ${s.underflowPolicy}, EOS silence fill ${s.eosSilenceFill ? 'on' : 'off'}, FIFO ${s.fifoBytes} bytes, ${summary.clock} clock`));
+  }
+  row('packets', escapeXml(`${summary.packets} transferred, ${summary.notifications} notifications, ${summary.packetsWritten} of ${summary.writes} writes accepted`));
+  const statuses = Object.entries(summary.statuses ?? {})
+    .map(([name, count]) => `<span class="chip" style="background:${COLORS.status[statusClassOf(name)]}"></span>${escapeXml(name)} ${count}`)
+    .join('<br>');
+  row('statuses', statuses || 'none');
+  const underrun = summary.underrun;
+  if (underrun) row('underruns', escapeXml(`${underrun.events} events, ${underrun.packets} packets, ${underrun.frames} frames (${summary.underflowPolicy})`));
+  const eos = summary.eos;
+  row('end of stream', escapeXml(eos?.reached ? `packet ${eos.packetNumber}, last packet ${eos.eosPacketLength} bytes, at ${ms(eos.timeNs)}` : 'not reached'));
+  row('FIFO overshoot', escapeXml(`${summary.fifoOvershootBytes ?? 0} bytes`));
+  rows.push(statsRow('write margin', summary.writeMarginNs));
+  if (summary.clock === 'realtime') {
+    rows.push(statsRow('notification lateness', summary.notificationLatenessNs));
+    rows.push(statsRow('client lateness', summary.clientLatenessNs));
+    const drift = summary.drift;
+    const ppm = (value: number | null | undefined): string => (typeof value === 'number' ? `${value.toFixed(2)} ppm` : '–');
+    row('drift', escapeXml(`model vs monotonic ${ppm(drift?.modelVsMonotonicPpm)}, model vs sink ${ppm(drift?.modelVsSinkPpm)}`));
+  }
+  if (summary.output) row('output', escapeXml(`${summary.output.frames} frames, ${summary.output.durationSeconds.toFixed(3)} s`));
+  row('model time', escapeXml(ms(summary.modelTimeNs ?? timeline.endNs)));
+  return `<table class="summary">${rows.join('')}</table>`;
+}
+
+function glitchTables(timeline: Timeline): string {
+  const parts: string[] = [];
+  if (timeline.underflows.length > 0) {
+    const rows = timeline.underflows.slice(0, MAX_LISTED_ROWS).map((u) => {
+      const packets = u.packets > 1 ? `${u.firstPacketNumber}–${u.firstPacketNumber + u.packets - 1}` : String(u.firstPacketNumber);
+      return `<tr><td class="num">${packets}</td><td class="num">${ms(u.startNs)}</td><td class="num">${ms(u.endNs)}</td><td class="num">${u.frames}</td><td>${u.policy}</td></tr>`;
+    });
+    const more = timeline.underflowEvents > rows.length ? `<p class="note">${timeline.underflowEvents - rows.length} more underflow events are not listed.</p>` : '';
+    parts.push(`<h3>Underflows</h3><table class="underflows"><tr><th>packets</th><th>from</th><th>to</th><th>frames</th><th>policy</th></tr>${rows.join('')}</table>${more}`);
+  }
+  if (timeline.writeIssues.length > 0) {
+    const rows = timeline.writeIssues.slice(0, MAX_LISTED_ROWS).map((w) => (
+      `<tr><td class="num">${w.packetNumber}</td><td class="num">${ms(w.timeNs)}</td><td><span class="chip" style="background:${COLORS.status[w.statusClass]}"></span>${escapeXml(w.status)}</td><td class="num">${ms(w.marginNs)}</td></tr>`
+    ));
+    const more = timeline.writeIssueCount > rows.length ? `<p class="note">${timeline.writeIssueCount - rows.length} more failed writes are not listed.</p>` : '';
+    parts.push(`<h3>Failed writes</h3><table class="write-issues"><tr><th>packet</th><th>at</th><th>status</th><th>margin</th></tr>${rows.join('')}</table>${more}`);
+  }
+  if (parts.length === 0) return '<p>No underflows and no failed writes.</p>';
+  return parts.join('\n');
+}
+
+function scenarioSection(scenario: ReportScenario | undefined): string {
+  if (!scenario) return '';
+  const parts = [`<section id="scenario"><h2>Scenario${scenario.name ? `: ${escapeXml(scenario.name)}` : ''}</h2>`];
+  if (scenario.file) parts.push(`<p class="meta">${escapeXml(scenario.file)}</p>`);
+  if (scenario.text !== undefined) parts.push(`<pre class="scenario-text">${escapeXml(scenario.text)}</pre>`);
+  if (scenario.expectations && scenario.expectations.length > 0) {
+    const rows = scenario.expectations.map((item) => {
+      const expectation: ReportExpectation = typeof item === 'string' ? { description: item, passed: null } : item;
+      const verdict = expectation.passed === null
+        ? '<span class="skip">not checked</span>'
+        : expectation.passed ? '<span class="pass">pass</span>' : '<span class="fail">FAIL</span>';
+      return `<tr><td>${verdict}</td><td>${escapeXml(expectation.description)}</td><td>${escapeXml(expectation.detail ?? '')}</td></tr>`;
+    });
+    parts.push(`<h3>Expectations</h3><table class="expectations"><tr><th>result</th><th>expectation</th><th>detail</th></tr>${rows.join('')}</table>`);
+  }
+  parts.push('</section>');
+  return parts.join('\n');
+}
+
+/** The whole page; `svg` is the timeline from renderTimelineSvg. */
+export function renderHtmlReport(timeline: Timeline, svg: string, scenario?: ReportScenario): string {
+  // inside HTML the parser puts <svg> in the SVG namespace by itself, so the page carries no URL at all
+  const inlineSvg = svg.replace(' xmlns="http://www.w3.org/2000/svg"', '');
+  const title = `wavert report — ${scenario?.name ?? timeline.summary?.input?.file ?? timeline.label}`;
+  const statuses = Object.entries(timeline.statusCounts).map(([name, count]) => `${shortStatus(name)} ${count}`).join(', ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeXml(title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header>
+<h1>${escapeXml(title)}</h1>
+<p class="meta">trace ${escapeXml(timeline.label)} · ${timeline.writes} writes (${escapeXml(statuses || 'none')}) · ${timeline.underflowEvents} underflow events · ${timeline.eos ? `EOS at ${ms(timeline.eos.timeNs)}` : 'no EOS'}</p>
+</header>
+<main>
+<section id="timeline"><h2>Timeline</h2>
+<figure>
+${inlineSvg}
+</figure>
+</section>
+<section id="summary"><h2>Summary</h2>
+${summaryTable(timeline.summary, timeline)}
+</section>
+<section id="glitches"><h2>Glitches</h2>
+${glitchTables(timeline)}
+</section>
+${scenarioSection(scenario)}
+</main>
+</body>
+</html>
+`;
+}

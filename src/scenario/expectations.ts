@@ -1,0 +1,193 @@
+// Checks a run against the scenario's expectations; each result says what was expected and what happened.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { RunSummary } from '../report/summary.js';
+import { silenceByte, WavReader, WavWriter, type WavFormat } from '../wav/index.js';
+import type { CountExpectation, RangeExpectation, Scenario } from './model.js';
+
+export interface ExpectationResult {
+  name: string;
+  /** Line of the expectation in the scenario file (0 for implicit ones). */
+  line: number;
+  expected: string;
+  actual: string;
+  held: boolean;
+}
+
+export interface RunOutcome {
+  summary: RunSummary;
+  format: WavFormat;
+  output: Buffer;
+  input: Buffer;
+  bufferFrames: number;
+  actionsNotRun: string[];
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function describeCount(count: CountExpectation): string {
+  if (typeof count === 'number') return String(count);
+  if (count.min !== undefined && count.max !== undefined) return `${count.min}…${count.max}`;
+  return count.min !== undefined ? `at least ${count.min}` : `at most ${count.max}`;
+}
+
+function countHolds(count: CountExpectation, actual: number): boolean {
+  if (typeof count === 'number') return actual === count;
+  return (count.min === undefined || actual >= count.min) && (count.max === undefined || actual <= count.max);
+}
+
+function countValue(summary: RunSummary, name: string): number {
+  switch (name) {
+    case 'notifications': return summary.notifications;
+    case 'packetsWritten': return summary.packetsWritten;
+    case 'writes': return summary.writes;
+    case 'packets': return summary.packets;
+    case 'outputFrames': return summary.output.frames;
+    case 'fifoOvershootBytes': return summary.fifoOvershootBytes;
+    case 'underrun.events': return summary.underrun.events;
+    case 'underrun.frames': return summary.underrun.frames;
+    case 'underrun.packets': return summary.underrun.packets;
+    case 'usb.bytesPerFrameMin': return summary.usb?.bytesPerFrame.min ?? 0;
+    case 'usb.bytesPerFrameMax': return summary.usb?.bytesPerFrame.max ?? 0;
+    default: return sectionCount(summary, name);
+  }
+}
+
+/** waveOut.* and usb.* counts: a summary field, or a name inside its results/failures map. */
+function sectionCount(summary: RunSummary, name: string): number {
+  const [section, field, key] = name.split('.');
+  const values = (section === 'waveOut' ? summary.waveOut : section === 'usb' ? summary.usb : undefined) as Record<string, unknown> | undefined;
+  if (!values || field === undefined) throw new RangeError(`unknown count expectation ${name}`);
+  const value = key === undefined ? values[field] : (values[field] as Record<string, number> | undefined)?.[key] ?? 0;
+  if (typeof value !== 'number') throw new RangeError(`unknown count expectation ${name}`);
+  return value;
+}
+
+export function checkExpectations(scenario: Scenario, outcome: RunOutcome, updateGolden: boolean): ExpectationResult[] {
+  const results: ExpectationResult[] = [];
+  const { summary } = outcome;
+  const expect = scenario.expect;
+  for (const status of expect.statuses) {
+    const actual = summary.statuses[status.name] ?? 0;
+    results.push({ name: `statuses.${status.name}`, line: status.position.line, expected: describeCount(status.count), actual: String(actual), held: countHolds(status.count, actual) });
+  }
+  for (const count of expect.counts) {
+    const actual = countValue(summary, count.name);
+    results.push({ name: count.name, line: count.position.line, expected: describeCount(count.count), actual: String(actual), held: countHolds(count.count, actual) });
+  }
+  if (expect.eosReached) {
+    results.push({ name: 'eosReached', line: expect.eosReached.position.line, expected: String(expect.eosReached.value), actual: String(summary.eos.reached), held: summary.eos.reached === expect.eosReached.value });
+  }
+  if (expect.outputSha256) {
+    const actual = sha256(outcome.output);
+    results.push({ name: 'outputSha256', line: expect.outputSha256.position.line, expected: expect.outputSha256.value, actual, held: actual === expect.outputSha256.value });
+  }
+  for (const [index, range] of expect.ranges.entries()) results.push(checkRange(index, range, outcome));
+  if (expect.doneOrder) {
+    const actual = (summary.waveOut?.doneOrder ?? []).slice(0, expect.doneOrder.value.length);
+    results.push({ name: 'waveOut.doneOrder', line: expect.doneOrder.position.line, expected: expect.doneOrder.value.join(', '), actual: actual.join(', '), held: actual.join(',') === expect.doneOrder.value.join(',') });
+  }
+  if (expect.goldenWav) results.push(checkGolden(expect.goldenWav.path, expect.goldenWav.position.line, outcome, updateGolden));
+  if (scenario.timeline.length > 0) {
+    const notRun = outcome.actionsNotRun;
+    results.push({
+      name: 'timeline', line: 0, expected: `all ${scenario.timeline.length} action(s) run`,
+      actual: notRun.length === 0 ? 'all run' : `not run: ${notRun.join(', ')}`, held: notRun.length === 0,
+    });
+  }
+  return results;
+}
+
+function checkRange(index: number, range: RangeExpectation, outcome: RunOutcome): ExpectationResult {
+  const { format, output, input } = outcome;
+  const blockAlign = format.blockAlign;
+  const outputFrames = output.length / blockAlign;
+  const label = range.check.kind === 'input' ? `equal input frames ${range.check.firstInputFrame}–${range.check.lastInputFrame}` : `are ${range.check.kind}`;
+  const name = `ranges[${index}]`;
+  const expected = `output frames ${range.firstFrame}–${range.lastFrame} ${label}`;
+  const result = (held: boolean, actual: string): ExpectationResult => ({ name, line: range.position.line, expected, actual, held });
+  if (range.lastFrame >= outputFrames) return result(false, `the output has only ${outputFrames} frames`);
+  const frameAt = (bytes: Buffer, frame: number): Buffer => bytes.subarray(frame * blockAlign, (frame + 1) * blockAlign);
+  const silence = silenceByte(format);
+  const isSilent = (frame: number): boolean => frameAt(output, frame).every((byte) => byte === silence);
+  switch (range.check.kind) {
+    case 'silence':
+      for (let frame = range.firstFrame; frame <= range.lastFrame; frame++) {
+        if (!isSilent(frame)) return result(false, `frame ${frame} is not silence`);
+      }
+      return result(true, 'silence');
+    case 'not-silence':
+      for (let frame = range.firstFrame; frame <= range.lastFrame; frame++) {
+        if (!isSilent(frame)) return result(true, `frame ${frame} is not silence`);
+      }
+      return result(false, 'all silence');
+    case 'stale': {
+      const bufferFrames = outcome.bufferFrames;
+      for (let frame = range.firstFrame; frame <= range.lastFrame; frame++) {
+        if (frame < bufferFrames) return result(false, `frame ${frame} has no frame one buffer (${bufferFrames} frames) earlier`);
+        if (!frameAt(output, frame).equals(frameAt(output, frame - bufferFrames))) {
+          return result(false, `frame ${frame} differs from frame ${frame - bufferFrames}, one buffer earlier`);
+        }
+      }
+      return result(true, `stale (each frame repeats the one ${bufferFrames} frames earlier)`);
+    }
+    case 'input': {
+      const { firstInputFrame } = range.check;
+      const inputFrames = input.length / blockAlign;
+      for (let frame = range.firstFrame; frame <= range.lastFrame; frame++) {
+        const inputFrame = firstInputFrame + frame - range.firstFrame;
+        if (inputFrame >= inputFrames) return result(false, `the input has only ${inputFrames} frames`);
+        if (!frameAt(output, frame).equals(frameAt(input, inputFrame))) return result(false, `output frame ${frame} differs from input frame ${inputFrame}`);
+      }
+      return result(true, 'equal');
+    }
+  }
+}
+
+function checkGolden(path: string, line: number, outcome: RunOutcome, updateGolden: boolean): ExpectationResult {
+  const expected = `rendered.wav equals ${path}`;
+  if (updateGolden) {
+    mkdirSync(dirname(path), { recursive: true });
+    const writer = WavWriter.create(path, outcome.format);
+    writer.write(outcome.output);
+    writer.close();
+    return { name: 'goldenWav', line, expected, actual: 'golden written (--update-golden)', held: true };
+  }
+  if (!existsSync(path)) return { name: 'goldenWav', line, expected, actual: 'the golden file does not exist (run with --update-golden to create it)', held: false };
+  const golden = readWholeWav(path);
+  const a = golden.format;
+  const b = outcome.format;
+  if (a.encoding !== b.encoding || a.bitsPerSample !== b.bitsPerSample || a.channels !== b.channels || a.sampleRate !== b.sampleRate) {
+    return { name: 'goldenWav', line, expected, actual: `the golden file's format differs (${a.encoding} ${a.bitsPerSample}-bit, ${a.channels} ch, ${a.sampleRate} Hz)`, held: false };
+  }
+  if (golden.bytes.equals(outcome.output)) return { name: 'goldenWav', line, expected, actual: 'equal', held: true };
+  const length = Math.min(golden.bytes.length, outcome.output.length);
+  let first = 0;
+  while (first < length && golden.bytes[first] === outcome.output[first]) first++;
+  const frame = Math.floor(first / b.blockAlign);
+  const lengths = `golden ${golden.bytes.length / b.blockAlign} frames, rendered ${outcome.output.length / b.blockAlign} frames`;
+  return { name: 'goldenWav', line, expected, actual: first < length ? `first difference at frame ${frame} (${lengths})` : `lengths differ (${lengths})`, held: false };
+}
+
+/** Reads a whole WAV (bounded by the caller's limits) into memory. */
+export function readWholeWav(path: string, maxBytes = 512 * 1024 * 1024): { format: WavFormat; bytes: Buffer } {
+  const reader = WavReader.open(path);
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const piece = Buffer.alloc(Math.max(reader.format.blockAlign, 1024 * 1024 - ((1024 * 1024) % reader.format.blockAlign)));
+    for (;;) {
+      const got = reader.read(piece);
+      if (got === 0) break;
+      total += got;
+      if (total > maxBytes) throw new RangeError(`${path}: more than ${maxBytes} bytes of audio`);
+      chunks.push(Buffer.from(piece.subarray(0, got)));
+    }
+    return { format: reader.format, bytes: Buffer.concat(chunks, total) };
+  } finally {
+    reader.close();
+  }
+}

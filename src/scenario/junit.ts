@@ -1,0 +1,50 @@
+// JUnit XML for CI systems: one testcase per scenario; failed expectations as <failure>, invalid or crashed
+// scenarios as <error>.
+import type { ScenarioResult } from './runner.js';
+
+export function escapeXml(text: string): string {
+  return text
+    // characters XML 1.0 cannot carry at all
+    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+export function failureLines(result: ScenarioResult): string[] {
+  return result.expectations
+    .filter((expectation) => !expectation.held)
+    .map((expectation) => `${expectation.name}${expectation.line > 0 ? ` (line ${expectation.line})` : ''}: expected ${expectation.expected}, actual ${expectation.actual}`);
+}
+
+export function junitXml(results: readonly ScenarioResult[], suiteName = 'wavert run'): string {
+  const failures = results.filter((result) => result.status === 'failed').length;
+  const errors = results.filter((result) => result.status === 'invalid' || result.status === 'error').length;
+  const seconds = (ms: number): string => (ms / 1000).toFixed(3);
+  const totalMs = results.reduce((sum, result) => sum + result.wallMs, 0);
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${escapeXml(suiteName)}" tests="${results.length}" failures="${failures}" errors="${errors}" time="${seconds(totalMs)}">`,
+    `  <testsuite name="${escapeXml(suiteName)}" tests="${results.length}" failures="${failures}" errors="${errors}" skipped="0" time="${seconds(totalMs)}">`,
+  ];
+  for (const result of results) {
+    const open = `    <testcase name="${escapeXml(result.name)}" classname="wavert.scenario" file="${escapeXml(result.file)}" time="${seconds(result.wallMs)}"`;
+    if (result.status === 'passed') {
+      lines.push(`${open}/>`);
+      continue;
+    }
+    lines.push(`${open}>`);
+    if (result.status === 'failed') {
+      const failed = failureLines(result);
+      lines.push(`      <failure type="expectation" message="${escapeXml(`${failed.length} expectation(s) failed`)}">${escapeXml(failed.join('\n'))}</failure>`);
+    } else {
+      const message = result.message ?? result.status;
+      lines.push(`      <error type="${result.status}" message="${escapeXml(message.split('\n')[0]!)}">${escapeXml(message)}</error>`);
+    }
+    lines.push('    </testcase>');
+  }
+  lines.push('  </testsuite>', '</testsuites>', '');
+  return lines.join('\n');
+}

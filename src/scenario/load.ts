@@ -1,0 +1,275 @@
+// Reads a scenario file (YAML, or JSON parsed as the YAML superset it is), validates it with file:line
+// messages, and resolves it into a Scenario. Every problem in the file is reported, not just the first.
+import { readFileSync, statSync } from 'node:fs';
+import { basename, dirname, extname, resolve } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { msToNs } from '../clock/time.js';
+import type { LatencySpec } from '../client/latency.js';
+import { ScenarioError, WavertError } from '../errors.js';
+import { resolveStreamConfig, type ClientConfig, type StreamConfig, type TransportConfig } from '../session/config.js';
+import type { UsbSpeed } from '../transport/index.js';
+import { pcmFormat, WavReader, type WavFormat } from '../wav/index.js';
+import { actionDefinition } from './actions.js';
+import type { CountExpectation, Expectations, InputSpec, RangeExpectation, Scenario, SignalKind, TimelineEntry } from './model.js';
+import { scenarioSpec } from './schema.js';
+import { deriveSeed } from './seeds.js';
+import { formatProblem, NodeValidator, type Position } from './validate.js';
+
+const MAX_SCENARIO_FILE_BYTES = 4 * 1024 * 1024;
+/** More packets than this in one run is a mistake (a one-frame buffer for minutes of audio), not a scenario. */
+export const MAX_PACKETS_PER_RUN = 5_000_000;
+export const DEFAULT_SEED = 1;
+/** Model time a run may go on after its input and pauses (underflowing while nothing is written). */
+export const RUN_MARGIN_NS = 10_000_000_000;
+
+type Raw = Record<string, unknown>;
+
+export function scenarioNameFromFile(file: string): string {
+  return basename(file, extname(file));
+}
+
+/**
+ * Parses and validates without reading the input's audio; throws ScenarioError listing every problem.
+ * `file` is how messages name the file (as the user wrote it); `path` is where it is.
+ */
+export function loadScenario(path: string, file: string = path): Scenario {
+  let text: string;
+  try {
+    const size = statSync(path).size;
+    if (size > MAX_SCENARIO_FILE_BYTES) throw new ScenarioError(`${file}: the scenario file is ${size} bytes; the limit is ${MAX_SCENARIO_FILE_BYTES}`);
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if (error instanceof WavertError) throw error;
+    throw new ScenarioError(`${file}: cannot read the scenario file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  if (document.errors.length > 0) {
+    const lines = document.errors.map((error) => {
+      const at = lineCounter.linePos(error.pos[0]);
+      const firstLine = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      return `${file}:${at?.line ?? 1}:${at?.col ?? 1}: not valid ${extname(file) === '.json' ? 'JSON/YAML' : 'YAML'}: ${firstLine}`;
+    });
+    throw new ScenarioError(lines.join('\n'));
+  }
+  const validator = new NodeValidator(document, lineCounter);
+  const raw = validator.check(document.contents, scenarioSpec, '', { line: 1, column: 1 }) as Raw | undefined;
+  const problems = validator.problems;
+  const directory = dirname(resolve(path));
+  const at = (path: string): Position => validator.positions.get(path) ?? { line: 1, column: 1 };
+  const semantic = (path: string, expected: string, found: string): void => {
+    problems.push({ position: at(path), field: path, expected, found });
+  };
+  let scenario: Scenario | undefined;
+  if (raw !== undefined) scenario = resolveScenario(file, directory, raw, at, semantic);
+  if (problems.length > 0 || scenario === undefined) {
+    const sorted = [...problems].sort((a, b) => a.position.line - b.position.line || a.position.column - b.position.column);
+    throw new ScenarioError(sorted.map((problem) => formatProblem(file, problem)).join('\n'));
+  }
+  return scenario;
+}
+
+type Semantic = (path: string, expected: string, found: string) => void;
+
+function resolveScenario(file: string, directory: string, raw: Raw, at: (path: string) => Position, semantic: Semantic): Scenario | undefined {
+  const seed = (raw.seed as number | undefined) ?? DEFAULT_SEED;
+  const input = resolveInput(directory, raw.input as Raw, seed, semantic);
+  const streamRaw = (raw.stream as Raw | undefined) ?? {};
+  const stream: StreamConfig = {
+    bufferMs: streamRaw.bufferMs as number | undefined,
+    bufferBytes: streamRaw.bufferBytes as number | undefined,
+    notifications: streamRaw.notifications as number | undefined,
+    underflowPolicy: streamRaw.underflow as StreamConfig['underflowPolicy'],
+    eosSilenceFill: streamRaw.eosFill as boolean | undefined,
+    fifoBytes: streamRaw.fifoBytes as number | undefined,
+    chipsetDelayIn100ns: streamRaw.chipsetDelay100ns as number | undefined,
+    codecDelayIn100ns: streamRaw.codecDelay100ns as number | undefined,
+    profile: streamRaw.profile as StreamConfig['profile'],
+  };
+  const clientRaw = (raw.client as Raw | undefined) ?? {};
+  const wakeLatency = resolveLatency(clientRaw.wakeLatency as Raw | undefined, semantic);
+  const timeline = ((raw.timeline as Raw[] | undefined) ?? []).map((entry, index): TimelineEntry => {
+    const { action, atPacket, atMs, ...fields } = entry;
+    return {
+      index,
+      position: at(`timeline[${index}]`),
+      action: action as string,
+      atPacket: typeof atPacket === 'number' ? atPacket : null,
+      atNs: typeof atMs === 'number' ? msToNs(atMs) : null,
+      fields,
+    };
+  });
+  const expect = resolveExpectations(directory, (raw.expect as Raw | undefined) ?? {}, at, semantic);
+  const pipeline = resolvePipeline(raw, clientRaw, timeline, semantic);
+  if (input !== undefined) checkStreamFits(input.format, input.frames, stream, semantic);
+  if (input === undefined) return undefined;
+  return {
+    name: (raw.name as string | undefined) ?? scenarioNameFromFile(file),
+    file,
+    directory,
+    description: (raw.description as string | undefined) ?? null,
+    seed,
+    input: input.spec,
+    stream,
+    client: { wakeLatency, processingNs: msToNs((clientRaw.processingMs as number | undefined) ?? 0) },
+    pipeline,
+    timeline,
+    expect,
+    maxModelNs: typeof raw.maxModelMs === 'number' ? msToNs(raw.maxModelMs) : null,
+  };
+}
+
+/** client.kind and transport; actions and expectations for a client or transport not chosen are refused. */
+function resolvePipeline(raw: Raw, clientRaw: Raw, timeline: TimelineEntry[], semantic: Semantic): Scenario['pipeline'] {
+  const waveOut = clientRaw.kind === 'waveout';
+  for (const name of ['wavehdrBytes', 'wavehdrs', 'refillLatency']) {
+    if (clientRaw[name] !== undefined && !waveOut) semantic(`client.${name}`, 'client.kind: waveout alongside it', 'client.kind packet');
+  }
+  const client: ClientConfig = waveOut
+    ? {
+      kind: 'waveout',
+      wavehdrBytes: clientRaw.wavehdrBytes as number | undefined,
+      wavehdrs: clientRaw.wavehdrs as number | undefined,
+      refillLatency: resolveLatency(clientRaw.refillLatency as Raw | undefined, semantic),
+      seed: deriveSeed((raw.seed as number | undefined) ?? DEFAULT_SEED, 'client.refillLatency'),
+    }
+    : { kind: 'packet' };
+  const transportRaw = (raw.transport as Raw | undefined) ?? { kind: 'direct' };
+  const usb = transportRaw.kind === 'usb';
+  for (const name of ['speed', 'interval', 'maxBytesPerInterval']) {
+    if (transportRaw[name] !== undefined && !usb) semantic(`transport.${name}`, 'transport.kind: usb alongside it', 'transport.kind direct');
+  }
+  const transport: TransportConfig = usb
+    ? { kind: 'usb', speed: transportRaw.speed as UsbSpeed | undefined, interval: transportRaw.interval as number | undefined, maxBytesPerInterval: transportRaw.maxBytesPerInterval as number | undefined }
+    : { kind: 'direct' };
+  for (const entry of timeline) {
+    const requires = actionDefinition(entry.action)?.requires;
+    if (requires === 'waveout' && !waveOut) semantic(`timeline[${entry.index}].action`, `an action for this run's client (${entry.action} needs client.kind: waveout)`, entry.action);
+    if (requires === 'usb' && !usb) semantic(`timeline[${entry.index}].action`, `an action for this run's transport (${entry.action} needs transport.kind: usb)`, entry.action);
+  }
+  const expectRaw = (raw.expect as Raw | undefined) ?? {};
+  if (expectRaw.waveOut !== undefined && !waveOut) semantic('expect.waveOut', 'client.kind: waveout for waveOut expectations', 'client.kind packet');
+  if (expectRaw.usb !== undefined && !usb) semantic('expect.usb', 'transport.kind: usb for usb expectations', 'transport.kind direct');
+  return { client, transport };
+}
+
+function resolveInput(directory: string, raw: Raw, seed: number, semantic: Semantic): { spec: InputSpec; format: WavFormat; frames: number } | undefined {
+  if (raw.type === 'file') {
+    const path = resolve(directory, raw.path as string);
+    let reader: WavReader | undefined;
+    try {
+      reader = WavReader.open(path);
+      return { spec: { type: 'file', path }, format: reader.format, frames: reader.frameCount ?? 0 };
+    } catch (error) {
+      semantic('input.path', 'a readable WAV file', error instanceof Error ? error.message : String(error));
+      return undefined;
+    } finally {
+      reader?.close();
+    }
+  }
+  const formatRaw = raw.format as Raw;
+  const encoding = (formatRaw.encoding as 'pcm' | 'float' | undefined) ?? 'pcm';
+  const bitsPerSample = formatRaw.bitsPerSample as number;
+  const allowed = encoding === 'float' ? [32, 64] : [8, 16, 24, 32];
+  if (!allowed.includes(bitsPerSample)) {
+    semantic('input.format.bitsPerSample', `${allowed.join(', ')} bits for ${encoding}`, String(bitsPerSample));
+    return undefined;
+  }
+  const format = pcmFormat({ encoding, bitsPerSample, channels: formatRaw.channels as number, sampleRate: formatRaw.sampleRate as number });
+  const frames = typeof raw.frames === 'number' ? raw.frames : Math.round(((raw.durationMs as number) * format.sampleRate) / 1000);
+  const type = raw.type as SignalKind;
+  const defaultFrequency = type === 'chirp' ? 100 : 440;
+  return {
+    spec: {
+      type,
+      format,
+      frames,
+      frequencyHz: (raw.frequencyHz as number | undefined) ?? defaultFrequency,
+      toFrequencyHz: (raw.toFrequencyHz as number | undefined) ?? 10_000,
+      amplitude: (raw.amplitude as number | undefined) ?? 0.5,
+      seed: (raw.seed as number | undefined) ?? deriveSeed(seed, 'input.noise'),
+    },
+    format,
+    frames,
+  };
+}
+
+function resolveLatency(raw: Raw | undefined, semantic: Semantic): LatencySpec {
+  if (raw === undefined) return { kind: 'fixed', valueNs: 0 };
+  switch (raw.distribution) {
+    case 'uniform':
+      if ((raw.minMs as number) > (raw.maxMs as number)) semantic('client.wakeLatency.maxMs', `at least minMs (${raw.minMs as number})`, String(raw.maxMs));
+      return { kind: 'uniform', minNs: msToNs(raw.minMs as number), maxNs: msToNs(raw.maxMs as number) };
+    case 'normal':
+      return { kind: 'normal', meanNs: msToNs(raw.meanMs as number), stddevNs: msToNs(raw.stddevMs as number) };
+    case 'lognormal':
+      return { kind: 'lognormal', medianNs: msToNs(raw.medianMs as number), sigma: raw.sigma as number };
+    default:
+      return { kind: 'fixed', valueNs: msToNs(raw.valueMs as number) };
+  }
+}
+
+function checkStreamFits(format: WavFormat, frames: number, stream: StreamConfig, semantic: Semantic): void {
+  const config = resolveStreamConfig(stream, format);
+  const granule = Math.max(1, config.notifications) * format.blockAlign;
+  const sizePath = stream.bufferBytes !== undefined ? 'stream.bufferBytes' : stream.bufferMs !== undefined ? 'stream.bufferMs' : 'stream';
+  if (config.requestedBufferBytes < granule) {
+    semantic(sizePath, `a buffer of at least ${granule} bytes (${Math.max(1, config.notifications)} packet(s) of one ${format.blockAlign}-byte frame)`, `${config.requestedBufferBytes} bytes`);
+    return;
+  }
+  const packetFrames = Math.floor(config.requestedBufferBytes / granule);
+  const packets = (frames + RUN_MARGIN_NS / 1e9 * format.sampleRate) / packetFrames;
+  if (packets > MAX_PACKETS_PER_RUN) {
+    semantic(sizePath, `a run of at most ${MAX_PACKETS_PER_RUN} packets (a larger buffer or a shorter input)`, `about ${Math.ceil(packets)} packets of ${packetFrames} frames`);
+  }
+}
+
+const COUNT_NAMES = ['notifications', 'packetsWritten', 'writes', 'packets', 'outputFrames', 'fifoOvershootBytes'] as const;
+
+function resolveExpectations(directory: string, raw: Raw, at: (path: string) => Position, semantic: Semantic): Expectations {
+  const statuses = Object.entries((raw.statuses as Record<string, CountExpectation> | undefined) ?? {})
+    .map(([name, count]) => ({ name, count, position: at(`expect.statuses.${name}`) }));
+  const counts: Expectations['counts'] = [];
+  for (const name of COUNT_NAMES) {
+    if (raw[name] !== undefined) counts.push({ name, count: raw[name] as CountExpectation, position: at(`expect.${name}`) });
+  }
+  const underrun = (raw.underrun as Record<string, CountExpectation> | undefined) ?? {};
+  for (const name of ['events', 'frames', 'packets']) {
+    if (underrun[name] !== undefined) counts.push({ name: `underrun.${name}`, count: underrun[name]!, position: at(`expect.underrun.${name}`) });
+  }
+  for (const section of ['waveOut', 'usb']) {
+    const sectionRaw = (raw[section] as Raw | undefined) ?? {};
+    for (const [name, value] of Object.entries(sectionRaw)) {
+      if (name === 'doneOrder') continue;
+      if (name === 'results' || name === 'failures') {
+        for (const [key, keyCount] of Object.entries(value as Record<string, CountExpectation>)) {
+          counts.push({ name: `${section}.${name}.${key}`, count: keyCount, position: at(`expect.${section}.${name}.${key}`) });
+        }
+        continue;
+      }
+      counts.push({ name: `${section}.${name}`, count: value as CountExpectation, position: at(`expect.${section}.${name}`) });
+    }
+  }
+  const doneOrderRaw = ((raw.waveOut as Raw | undefined) ?? {}).doneOrder as number[] | undefined;
+  const ranges = ((raw.ranges as Raw[] | undefined) ?? []).map((range, index): RangeExpectation => {
+    const [firstFrame, lastFrame] = range.frames as [number, number];
+    const position = at(`expect.ranges[${index}]`);
+    if (range.equalsInput !== undefined) {
+      const [firstInputFrame, lastInputFrame] = range.equalsInput as [number, number];
+      if (lastInputFrame - firstInputFrame !== lastFrame - firstFrame) {
+        semantic(`expect.ranges[${index}].equalsInput`, `${lastFrame - firstFrame + 1} input frames (as many as in frames)`, `${lastInputFrame - firstInputFrame + 1}`);
+      }
+      return { position, firstFrame, lastFrame, check: { kind: 'input', firstInputFrame, lastInputFrame } };
+    }
+    return { position, firstFrame, lastFrame, check: { kind: range.is as 'silence' | 'not-silence' | 'stale' } };
+  });
+  return {
+    statuses,
+    counts,
+    eosReached: typeof raw.eosReached === 'boolean' ? { value: raw.eosReached, position: at('expect.eosReached') } : null,
+    outputSha256: typeof raw.outputSha256 === 'string' ? { value: raw.outputSha256, position: at('expect.outputSha256') } : null,
+    goldenWav: typeof raw.goldenWav === 'string' ? { path: resolve(directory, raw.goldenWav), position: at('expect.goldenWav') } : null,
+    ranges,
+    doneOrder: doneOrderRaw ? { value: doneOrderRaw, position: at('expect.waveOut.doneOrder') } : null,
+  };
+}

@@ -1,0 +1,381 @@
+// Runs one scenario: input, session, timeline, then rendered.wav, trace.ndjson and summary.json in its
+// output folder, and the expectations checked. Never throws: every outcome is a ScenarioResult.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { EventPriority } from '../clock/scheduler.js';
+import { SystemClock } from '../clock/system-clock.js';
+import { framesToNs } from '../clock/time.js';
+import { createLatencySampler } from '../client/latency.js';
+import { STATUS_SUCCESS, statusName, type DmaOutput, type NtStatus } from '../engine/index.js';
+import { ScenarioError, WavertError } from '../errors.js';
+import { createTraceWriter, type RunSummary, type TraceWriter } from '../report/index.js';
+import { Session } from '../session/session.js';
+import type { Sink } from '../sinks/types.js';
+import { formatDescription, WavWriter, type WavFormat } from '../wav/index.js';
+import { actionDefinition, type ActionContext } from './actions.js';
+import { checkExpectations, readWholeWav, sha256, type ExpectationResult } from './expectations.js';
+import { loadScenario, RUN_MARGIN_NS } from './load.js';
+import type { Scenario, TimelineEntry } from './model.js';
+import { deriveSeed } from './seeds.js';
+import { MemorySource, renderSignal } from './signals.js';
+
+const TWO_POW_32 = 0x1_0000_0000;
+const MAX_INPUT_BYTES = 512 * 1024 * 1024;
+const SINK_TICK_NS = 50_000_000;
+
+/** Called once per scenario after its outputs are written (the timeline report draws timeline.svg here). */
+export type ScenarioReportHook = (directory: string, traceEvents: ReadonlyArray<Record<string, unknown>>, summary: ScenarioSummary, scenario: Scenario) => void;
+
+export interface ScenarioRunOptions {
+  /** Each scenario writes into `<outDir>/<scenario name>/`. */
+  outDir: string;
+  updateGolden?: boolean;
+  /** Real time: the run goes on the system clock to this sink (opened for the scenario's format). */
+  realtime?: { openSink(format: WavFormat): Promise<Sink> };
+  report?: ScenarioReportHook;
+}
+
+export type ScenarioStatus = 'passed' | 'failed' | 'invalid' | 'error';
+
+/** What a run hands back (serialisable: it crosses from the worker threads). */
+export interface ScenarioResult {
+  name: string;
+  file: string;
+  status: ScenarioStatus;
+  /** For invalid and error: what went wrong (file:line lines for invalid scenarios). */
+  message: string | null;
+  expectations: ExpectationResult[];
+  outputDir: string | null;
+  wallMs: number;
+  brief: { statuses: Record<string, number>; underrunEvents: number; underrunFrames: number; notifications: number; packetsWritten: number } | null;
+}
+
+export interface ActionRecord {
+  index: number;
+  action: string;
+  line: number;
+  atPacket: number | null;
+  atNs: number | null;
+  ranAtNs: number | null;
+  result: Record<string, unknown> | null;
+}
+
+/** summary.json: the run summary plus the scenario, its actions and its expectations. */
+export type ScenarioSummary = RunSummary & {
+  scenario: string;
+  file: string;
+  seed: number;
+  description: string | null;
+  passed: boolean;
+  outputSha256: string;
+  actions: ActionRecord[];
+  expectations: ExpectationResult[];
+};
+
+/** Loads, runs and checks one scenario file; every failure becomes the result's status and message. `file` names it in messages. */
+export async function runScenarioFile(path: string, options: ScenarioRunOptions, file: string = path): Promise<ScenarioResult> {
+  const started = performance.now();
+  const fail = (status: ScenarioStatus, name: string, message: string): ScenarioResult => ({
+    name, file, status, message, expectations: [], outputDir: null, wallMs: performance.now() - started, brief: null,
+  });
+  let scenario: Scenario;
+  try {
+    scenario = loadScenario(path, file);
+  } catch (error) {
+    return fail(error instanceof WavertError ? 'invalid' : 'error', file, error instanceof Error ? error.message : String(error));
+  }
+  try {
+    const summary = await runScenario(scenario, options);
+    return {
+      name: scenario.name,
+      file,
+      status: summary.passed ? 'passed' : 'failed',
+      message: null,
+      expectations: summary.expectations,
+      outputDir: join(options.outDir, scenario.name),
+      wallMs: performance.now() - started,
+      brief: {
+        statuses: summary.statuses,
+        underrunEvents: summary.underrun.events,
+        underrunFrames: summary.underrun.frames,
+        notifications: summary.notifications,
+        packetsWritten: summary.packetsWritten,
+      },
+    };
+  } catch (error) {
+    const invalid = error instanceof WavertError && error.code !== 'E_SINK' && error.code !== 'E_INTERRUPTED';
+    return fail(invalid ? 'invalid' : 'error', scenario.name, error instanceof Error ? error.message : String(error));
+  }
+}
+
+function loadInput(scenario: Scenario): { format: WavFormat; bytes: Buffer; label: string } {
+  const input = scenario.input;
+  if (input.type === 'file') {
+    try {
+      const { format, bytes } = readWholeWav(input.path, MAX_INPUT_BYTES);
+      return { format, bytes, label: input.path };
+    } catch (error) {
+      if (error instanceof RangeError) throw new ScenarioError(`${scenario.file}: the input ${error.message}; scenario inputs are limited to ${MAX_INPUT_BYTES} bytes`);
+      throw error;
+    }
+  }
+  if (input.frames * input.format.blockAlign > MAX_INPUT_BYTES) {
+    throw new ScenarioError(`${scenario.file}: the generated input would take ${input.frames * input.format.blockAlign} bytes; scenario inputs are limited to ${MAX_INPUT_BYTES} bytes`);
+  }
+  return { format: input.format, bytes: renderSignal(input), label: `${input.type} signal` };
+}
+
+/** The DMA output kept in memory (for rendered.wav and the checks) and, in real time, fed to the sink. */
+class CollectingOutput implements DmaOutput {
+  private bytes = Buffer.alloc(64 * 1024);
+  length = 0;
+  sink: Sink | null = null;
+  private sinkStalledUntilNs = 0;
+  private readonly backlog: Buffer[] = [];
+
+  writeFrom(source: Buffer, offsetInBytes: number, lengthInBytes: number, timeNs: number): void {
+    if (this.length + lengthInBytes > this.bytes.length) {
+      const grown = Buffer.alloc(Math.max(this.bytes.length * 2, this.length + lengthInBytes));
+      this.bytes.copy(grown, 0, 0, this.length);
+      this.bytes = grown;
+    }
+    source.copy(this.bytes, this.length, offsetInBytes, offsetInBytes + lengthInBytes);
+    this.length += lengthInBytes;
+    if (this.sink === null) return;
+    if (timeNs < this.sinkStalledUntilNs) {
+      this.backlog.push(Buffer.from(source.subarray(offsetInBytes, offsetInBytes + lengthInBytes)));
+      return;
+    }
+    for (const piece of this.backlog.splice(0)) this.sink.write(piece, 0, piece.length);
+    this.sink.write(source, offsetInBytes, lengthInBytes);
+  }
+
+  stallSinkUntil(timeNs: number): void {
+    this.sinkStalledUntilNs = Math.max(this.sinkStalledUntilNs, timeNs);
+  }
+
+  flushBacklog(): void {
+    for (const piece of this.backlog.splice(0)) this.sink?.write(piece, 0, piece.length);
+  }
+
+  get audio(): Buffer {
+    return this.bytes.subarray(0, this.length);
+  }
+}
+
+function teeTrace(file: TraceWriter, memory: Array<Record<string, unknown>> | null): TraceWriter {
+  let open = true;
+  return {
+    event(fields) {
+      file.event(fields);
+      memory?.push({ ...fields });
+    },
+    close() {
+      // the error path closes whatever the normal path has not
+      if (open) file.close();
+      open = false;
+    },
+  };
+}
+
+export async function runScenario(scenario: Scenario, options: ScenarioRunOptions): Promise<ScenarioSummary> {
+  const input = loadInput(scenario);
+  const format = input.format;
+  const directory = join(options.outDir, scenario.name);
+  mkdirSync(directory, { recursive: true });
+  const tracePath = join(directory, 'trace.ndjson');
+  const traceEvents = options.report ? [] as Array<Record<string, unknown>> : null;
+  const trace = teeTrace(createTraceWriter(tracePath), traceEvents);
+  const output = new CollectingOutput();
+  let sink: Sink | null = null;
+  try {
+    const session = new Session({
+      format,
+      source: new MemorySource(input.bytes),
+      output,
+      stream: scenario.stream,
+      clock: options.realtime ? new SystemClock() : undefined,
+      trace,
+      wakeLatency: createLatencySampler(scenario.client.wakeLatency, deriveSeed(scenario.seed, 'client.wakeLatency')),
+      processingNs: scenario.client.processingNs,
+      client: scenario.pipeline.client,
+      transport: scenario.pipeline.transport,
+      input: { file: input.label, frames: input.bytes.length / format.blockAlign, format: formatDescription(format) },
+    });
+    trace.event({ event: 'scenario', timeNs: 0, timeFrames: 0, name: scenario.name, file: scenario.file, seed: scenario.seed, clock: options.realtime ? 'realtime' : 'virtual' });
+    const timeline = new TimelineRunner(session, scenario, output);
+    const inputNs = framesToNs(input.bytes.length / format.blockAlign, format.sampleRate);
+    const limitNs = scenario.maxModelNs ?? inputNs + timeline.extraNs() + RUN_MARGIN_NS;
+    let summary: RunSummary;
+    if (options.realtime) {
+      sink = await options.realtime.openSink(format);
+      output.sink = sink;
+      const openedSink = sink;
+      // the tick watches the sink and keeps a paused run alive
+      const tick = (): void => {
+        if (openedSink.failure()) {
+          session.recorder.traceEvent('sink', session.scheduler.timeNs, { action: 'failed', message: openedSink.failure()!.message });
+          session.stop();
+          return;
+        }
+        if (session.state === 'running' || session.state === 'ready') session.scheduler.at(session.scheduler.timeNs + SINK_TICK_NS, EventPriority.observer, tick);
+      };
+      session.scheduler.at(SINK_TICK_NS, EventPriority.observer, tick);
+      session.recorder.traceEvent('sink', 0, { action: 'opened', label: sink.label });
+      summary = await session.runRealtime(limitNs);
+      output.flushBacklog();
+      const failure = await sink.finish();
+      if (failure) throw failure;
+    } else {
+      summary = session.runVirtual(limitNs);
+    }
+    const audio = output.audio;
+    const actions = timeline.records();
+    const expectations = checkExpectations(scenario, {
+      summary, format, output: audio, input: input.bytes, bufferFrames: session.allocation.actualSizeInBytes / format.blockAlign,
+      actionsNotRun: actions.filter((record) => record.ranAtNs === null).map((record) => `#${record.index} ${record.action} (line ${record.line})`),
+    }, options.updateGolden ?? false);
+    const passed = expectations.every((result) => result.held);
+    trace.event({ event: 'expectations', timeNs: session.scheduler.timeNs, timeFrames: 0, passed, results: expectations });
+    trace.close();
+    const writer = WavWriter.create(join(directory, 'rendered.wav'), format);
+    writer.write(audio);
+    writer.close();
+    const scenarioSummary: ScenarioSummary = {
+      scenario: scenario.name,
+      file: scenario.file,
+      seed: scenario.seed,
+      description: scenario.description,
+      passed,
+      ...summary,
+      outputSha256: sha256(audio),
+      actions,
+      expectations,
+    };
+    writeFileSync(join(directory, 'summary.json'), `${JSON.stringify(scenarioSummary, null, 2)}\n`);
+    options.report?.(directory, traceEvents ?? [], scenarioSummary, scenario);
+    return scenarioSummary;
+  } catch (error) {
+    sink?.abort();
+    trace.close();
+    rmSync(tracePath, { force: true });
+    throw error;
+  }
+}
+
+/** Puts the timeline on the scheduler: packet actions on the notifications, timed ones at their time. */
+class TimelineRunner {
+  private readonly session: Session;
+  private readonly scenario: Scenario;
+  private readonly output: CollectingOutput;
+  private readonly byPacket: TimelineEntry[];
+  private nextByPacket = 0;
+  private readonly ranAtNs = new Map<number, number>();
+  private readonly results = new Map<number, Record<string, unknown>>();
+  private readonly packetNs: number;
+  private repeatRemaining = 0;
+  private scenarioWriting = false;
+
+  constructor(session: Session, scenario: Scenario, output: CollectingOutput) {
+    this.session = session;
+    this.scenario = scenario;
+    this.output = output;
+    this.packetNs = framesToNs(session.stream.packetFrameCount, session.format.sampleRate);
+    this.byPacket = scenario.timeline.filter((entry) => entry.atPacket !== null).sort((a, b) => a.atPacket! - b.atPacket! || a.index - b.index);
+    for (const entry of scenario.timeline) {
+      if (entry.atNs !== null) this.schedule(entry, entry.atNs);
+    }
+    // packet 0 starts at RUN, which the session enters at time 0 before any scheduled event runs
+    this.releasePacketActions(0, 0);
+    session.stream.registerNotificationEvent((packetCount, timeNs) => this.releasePacketActions(packetCount, timeNs));
+    session.stream.addObserver({
+      writePacket: (packetNumber, flags, eosPacketLength, status, timeNs) => {
+        if (this.scenarioWriting || status !== STATUS_SUCCESS || this.repeatRemaining === 0) return;
+        this.repeatRemaining--;
+        session.scheduler.at(timeNs, EventPriority.action, (atNs) => {
+          const repeated = this.write(() => session.stream.setWritePacket(packetNumber, flags, eosPacketLength));
+          session.recorder.traceEvent('action', atNs, { action: 'write-twice', phase: 'repeat', packetNumber, flags, eosPacketLength, status: statusName(repeated) });
+        });
+      },
+    });
+  }
+
+  extraNs(): number {
+    let total = 0;
+    for (const entry of this.scenario.timeline) total += actionDefinition(entry.action)?.durationNs?.(entry.fields, this.packetNs) ?? 0;
+    const lastTimed = Math.max(0, ...this.scenario.timeline.map((entry) => entry.atNs ?? 0));
+    return total + lastTimed;
+  }
+
+  records(): ActionRecord[] {
+    return this.scenario.timeline.map((entry) => ({
+      index: entry.index,
+      action: entry.action,
+      line: entry.position.line,
+      atPacket: entry.atPacket,
+      atNs: entry.atNs,
+      ranAtNs: this.ranAtNs.get(entry.index) ?? null,
+      result: this.results.get(entry.index) ?? null,
+    }));
+  }
+
+  private releasePacketActions(packetCount: number, timeNs: number): void {
+    while (this.nextByPacket < this.byPacket.length && this.byPacket[this.nextByPacket]!.atPacket! <= packetCount) {
+      this.schedule(this.byPacket[this.nextByPacket++]!, timeNs);
+    }
+  }
+
+  private schedule(entry: TimelineEntry, timeNs: number): void {
+    // after the DMA's work at this instant and before the client's wake-up: the action shapes the client's response
+    this.session.scheduler.at(timeNs, EventPriority.action, (atNs) => this.run(entry, atNs));
+  }
+
+  private write(call: () => NtStatus): NtStatus {
+    this.scenarioWriting = true;
+    try {
+      return call();
+    } finally {
+      this.scenarioWriting = false;
+    }
+  }
+
+  private context(entry: TimelineEntry, timeNs: number): ActionContext {
+    const session = this.session;
+    return {
+      session,
+      timeNs,
+      packetNs: this.packetNs,
+      after: (delayNs, phase, handler) => {
+        session.scheduler.at(timeNs + delayNs, EventPriority.action, (atNs) => {
+          session.recorder.traceEvent('action', atNs, { action: entry.action, index: entry.index, phase, ...guarded(handler) });
+        });
+      },
+      repeatClientWrites: (count) => { this.repeatRemaining += count; },
+      stallSink: (untilNs) => this.output.stallSinkUntil(untilNs),
+      scenarioWrite: (linearPacketNumber, flags, eosPacketLength, copyAudio) => this.write(() => (copyAudio
+        ? session.client.writeArbitrary(linearPacketNumber, flags, eosPacketLength)
+        : session.stream.setWritePacket(linearPacketNumber % TWO_POW_32, flags, eosPacketLength))),
+    };
+  }
+
+  private run(entry: TimelineEntry, timeNs: number): void {
+    const definition = actionDefinition(entry.action);
+    const result = definition
+      ? guarded(() => definition.run(this.context(entry, timeNs), entry.fields))
+      : { error: `unknown action ${entry.action}` };
+    this.ranAtNs.set(entry.index, timeNs);
+    this.results.set(entry.index, result);
+    const note = typeof entry.fields.note === 'string' ? { note: entry.fields.note } : {};
+    this.session.recorder.traceEvent('action', timeNs, { action: entry.action, index: entry.index, line: entry.position.line, ...note, ...result });
+  }
+}
+
+/** An action that throws is recorded with its error; the run goes on. */
+function guarded(handler: () => Record<string, unknown>): Record<string, unknown> {
+  try {
+    return handler();
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+}
