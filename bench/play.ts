@@ -8,7 +8,7 @@ import { table, which } from './support.js';
 
 // `wavert play` against paplay, aplay (ALSA → pulse) and the five-line Node script (wav.Reader → speaker):
 // the same 48 kHz stereo file, the same private PulseAudio server, one after the other on an idle machine.
-// Seconds of audio: WAVERT_BENCH_PLAY_SECONDS (default 60).
+// Seconds of audio: WAVERT_BENCH_PLAY_SECONDS (default 60); a subset: WAVERT_BENCH_PLAY_PEERS=pulse,speaker,alsa,paplay,aplay,node.
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'bin', 'wavert.js');
@@ -109,13 +109,16 @@ export async function runPlayBench(outDir: string): Promise<unknown> {
   const results: PlayMeasurement[] = [];
   try {
     const env = server.env;
+    const peers = new Set((process.env.WAVERT_BENCH_PLAY_PEERS ?? 'pulse,speaker,alsa,paplay,aplay,node').split(','));
     const play = (sink: string) => [bin, 'play', input, '--sink', sink, '--quiet', '--json'];
-    results.push(withSummary(await measure('wavert play --sink pulse', process.execPath, play('pulse'), env, root)));
-    results.push(withSummary(await measure('wavert play --sink speaker', process.execPath, play('speaker'), env, root)));
-    results.push(withSummary(await measure('wavert play --sink alsa', process.execPath, play('alsa'), env, root)));
-    if (which('paplay')) results.push(withSummary(await measure('paplay', 'paplay', [input], env, root)));
-    if (which('aplay')) results.push(withSummary(await measure('aplay (ALSA → pulse)', 'aplay', ['-q', input], env, root)));
-    results.push(withSummary(await measure('node: wav.Reader → speaker', process.execPath, [scriptPath, input], env, outDir)));
+    for (const sink of ['pulse', 'speaker', 'alsa']) {
+      if (peers.has(sink)) results.push(withSummary(await measure(`wavert play --sink ${sink}`, process.execPath, play(sink), env, root)));
+    }
+    if (peers.has('paplay') && which('paplay')) results.push(withSummary(await measure('paplay', 'paplay', [input], env, root)));
+    if (peers.has('aplay') && which('aplay')) results.push(withSummary(await measure('aplay (ALSA → pulse)', 'aplay', ['-q', input], env, root)));
+    // the script lives in the output folder; it finds wav and speaker in the project's node_modules
+    const scriptEnv = { ...env, NODE_PATH: join(root, 'node_modules') };
+    if (peers.has('node')) results.push(withSummary(await measure('node: wav.Reader → speaker', process.execPath, [scriptPath, input], scriptEnv, outDir)));
   } finally {
     await server.stop();
     rmSync(input, { force: true });

@@ -139,7 +139,7 @@ export class IsochOutPipe {
     this.lastAccepted = transfer;
     this.transfersAccepted++;
     this.lastError = ERROR_SUCCESS;
-    this.scheduler.at(this.nextFreeInterval * this.config.periodNs, EventPriority.client, this.onDue);
+    this.scheduler.at(this.nextFreeInterval * this.config.periodNs, EventPriority.observer, this.onDue);
     return true;
   }
 

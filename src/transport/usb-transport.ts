@@ -167,7 +167,7 @@ export class UsbIsochTransport implements DmaOutput {
   private requestTopUp(timeNs: number): void {
     if (this.topUpPending) return;
     this.topUpPending = true;
-    this.scheduler.at(Math.max(timeNs, this.stalledUntilNs), EventPriority.client, this.onTopUp);
+    this.scheduler.at(Math.max(timeNs, this.stalledUntilNs), EventPriority.observer, this.onTopUp);
   }
 
   /** Keeps `transfersInFlight` transfers pending while there is audio (or more may come). */
