@@ -6,35 +6,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { wavCases, wavCaseFileName } from './support/make-fixtures.js';
-import { fixtureAudio } from './support/wav-bytes.js';
 import { renderFile } from '../src/cli/render.js';
-import { WavReader, WavWriter, pcmFormat } from '../src/wav/index.js';
+import { WavReader, pcmFormat } from '../src/wav/index.js';
+import { readAudio, writeTestWav } from './support/audio-files.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'bin', 'wavert.js');
 const fixtures = join(root, 'fixtures', 'wav');
 let dir = '';
 
+const makeWav = (name: string, frames: number, format = pcmFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 16 })): string => writeTestWav(dir, name, frames, format);
+
 function wavert(args: string[], input?: Buffer) {
   const result = spawnSync(process.execPath, [bin, ...args], { input, encoding: 'buffer', timeout: 60_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr.toString('utf8') };
-}
-
-function readAudio(path: string): Buffer {
-  const reader = WavReader.open(path);
-  const chunks: Buffer[] = [];
-  const buffer = Buffer.alloc(65536 - (65536 % reader.format.blockAlign));
-  for (let n = reader.read(buffer); n > 0; n = reader.read(buffer)) chunks.push(Buffer.from(buffer.subarray(0, n)));
-  reader.close();
-  return Buffer.concat(chunks);
-}
-
-function makeWav(name: string, frames: number, format = pcmFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 16 })): string {
-  const path = join(dir, name);
-  const writer = WavWriter.create(path, format);
-  writer.write(fixtureAudio(format, frames));
-  writer.close();
-  return path;
 }
 
 before(() => { dir = mkdtempSync(join(tmpdir(), 'wavert-render-')); });

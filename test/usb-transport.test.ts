@@ -12,13 +12,16 @@ import { main } from '../src/cli/main.js';
 import { UsageError } from '../src/errors.js';
 import { createMemoryTrace } from '../src/report/index.js';
 import { Session, type ClientConfig, type TransportConfig } from '../src/session/index.js';
-import { WavReader, WavWriter, pcmFormat, type WavFormat } from '../src/wav/index.js';
+import { pcmFormat, type WavFormat } from '../src/wav/index.js';
 import type { CliIo } from '../src/cli/io.js';
+import { readAudio, memoryIo, writeTestWav } from './support/audio-files.js';
 
 const MS = 1_000_000;
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixtures = join(root, 'fixtures', 'wav');
 let dir = '';
+
+const makeWav = (name: string, frames: number, format: WavFormat): string => writeTestWav(dir, name, frames, format);
 
 before(() => { dir = mkdtempSync(join(tmpdir(), 'wavert-usb-')); });
 after(() => { rmSync(dir, { recursive: true, force: true }); });
@@ -26,35 +29,6 @@ after(() => { rmSync(dir, { recursive: true, force: true }); });
 const stereo44 = pcmFormat({ channels: 2, sampleRate: 44100, bitsPerSample: 16 });
 const stereo48 = pcmFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 16 });
 const usbFull: TransportConfig = { kind: 'usb', speed: 'full', interval: 1 };
-
-function readAudio(path: string): Buffer {
-  const reader = WavReader.open(path);
-  const chunks: Buffer[] = [];
-  const buffer = Buffer.alloc(65536 - (65536 % reader.format.blockAlign));
-  for (let n = reader.read(buffer); n > 0; n = reader.read(buffer)) chunks.push(Buffer.from(buffer.subarray(0, n)));
-  reader.close();
-  return Buffer.concat(chunks);
-}
-
-function makeWav(name: string, frames: number, format: WavFormat): string {
-  const path = join(dir, name);
-  const writer = WavWriter.create(path, format);
-  writer.write(fixtureAudio(format, frames));
-  writer.close();
-  return path;
-}
-
-function memoryIo(): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (text: string) => { out += text; return true; } },
-    stderr: { write: (text: string) => { err += text; return true; } },
-    env: {},
-    out: () => out,
-    err: () => err,
-  } as unknown as CliIo & { out: () => string; err: () => string };
-}
 
 interface UsbRun {
   input: Buffer;

@@ -10,44 +10,18 @@ import { renderFile, renderCommand } from '../src/cli/render.js';
 import { main } from '../src/cli/main.js';
 import { createMemoryTrace } from '../src/report/index.js';
 import { Session, type ClientConfig } from '../src/session/index.js';
-import { WavReader, WavWriter, pcmFormat, type WavFormat } from '../src/wav/index.js';
+import { pcmFormat, type WavFormat } from '../src/wav/index.js';
 import type { CliIo } from '../src/cli/io.js';
+import { readAudio, memoryIo, writeTestWav } from './support/audio-files.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixtures = join(root, 'fixtures', 'wav');
 let dir = '';
 
+const makeWav = (name: string, frames: number, format: WavFormat): string => writeTestWav(dir, name, frames, format);
+
 before(() => { dir = mkdtempSync(join(tmpdir(), 'wavert-waveout-')); });
 after(() => { rmSync(dir, { recursive: true, force: true }); });
-
-function readAudio(path: string): Buffer {
-  const reader = WavReader.open(path);
-  const chunks: Buffer[] = [];
-  const buffer = Buffer.alloc(65536 - (65536 % reader.format.blockAlign));
-  for (let n = reader.read(buffer); n > 0; n = reader.read(buffer)) chunks.push(Buffer.from(buffer.subarray(0, n)));
-  reader.close();
-  return Buffer.concat(chunks);
-}
-
-function makeWav(name: string, frames: number, format: WavFormat): string {
-  const path = join(dir, name);
-  const writer = WavWriter.create(path, format);
-  writer.write(fixtureAudio(format, frames));
-  writer.close();
-  return path;
-}
-
-function memoryIo(): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (text: string) => { out += text; return true; } },
-    stderr: { write: (text: string) => { err += text; return true; } },
-    env: {},
-    out: () => out,
-    err: () => err,
-  } as unknown as CliIo & { out: () => string; err: () => string };
-}
 
 /** Runs a waveOut session on a generated signal and returns what the DMA played. */
 function runWaveOut(format: WavFormat, frames: number, client: ClientConfig, wakeLatencyNs = 0) {

@@ -1,16 +1,21 @@
 // One line per command: each module declares its options with commander and calls a typed function.
 import type { Command } from 'commander';
 import type { CliIo } from './io.js';
+import { registerInfo } from './info.js';
+import { registerPlay } from './play.js';
 import { registerRender } from './render.js';
+import { registerReport } from './report.js';
+import { registerRun } from './run.js';
+import { registerSinks } from './sinks.js';
 
 export type SetExitCode = (code: number) => void;
 export type CommandRegistration = (program: Command, io: CliIo, setExitCode: SetExitCode) => void;
 
 export const commandRegistrations: CommandRegistration[] = [
+  registerPlay,
   registerRender,
-  (await import('./info.js')).registerInfo,
-  (await import('./sinks.js')).registerSinks,
-  (await import('./run.js')).registerRun,
-  (await import('./report.js')).registerReport,
-  (await import('./play.js')).registerPlay,
+  registerRun,
+  registerReport,
+  registerInfo,
+  registerSinks,
 ];
