@@ -110,6 +110,10 @@ describe('wavert play without a sound server', () => {
     assert.match(worse.stderr, /^wavert: --duration 'soon' is not a time/m);
     const sink = await runWavert(['play', wavPath, '--sink', 'jack', '--quiet'], { env: noServer });
     assert.equal(sink.code, 2);
+    assert.match(sink.stderr, /^wavert: --sink 'jack' is not a sink/m);
+    const device = await runWavert(['play', wavPath, '--sink', 'null', '--device', 'hw:0', '--quiet'], { env: noServer });
+    assert.equal(device.code, 2);
+    assert.match(device.stderr, /^wavert: --device: the null sink has no devices/m);
   });
 
   test('when Ctrl-C arrives then it ends at the current point and exits 130, and a second Ctrl-C stops at once', async (t) => {

@@ -61,7 +61,9 @@ export interface PlaySinkReport {
 
 export type PlaySummary = RunSummary & { sink: PlaySinkReport; interrupted: boolean; startFrame: number };
 
+/** The live view redraws at most 10 times a second; without it the tick only watches the sink. */
 const TICK_NS = 50_000_000;
+const QUIET_TICK_NS = 100_000_000;
 
 /** Reads at most `frameLimit` frames from the reader, and nothing once `end()` was called (q / Ctrl-C). */
 class PlaySource implements PcmSource {
@@ -126,6 +128,9 @@ export async function playCommand(inputPath: string, options: PlayOptions, io: C
   const stream = streamConfigFromOptions(options);
   const pipeline = clientTransportFromOptions(options);
   const request = parseSinkSpec(options.sink ?? 'auto');
+  if (options.device !== undefined && (request.kind === 'null' || request.kind === 'file')) {
+    throw new UsageError(`--device: the ${request.kind} sink has no devices (use it with speaker, pulse, pipewire or alsa).`);
+  }
   const startNs = options.start !== undefined ? parseTimeOption(options.start, '--start') : 0n;
   const durationNs = options.duration !== undefined ? parseTimeOption(options.duration, '--duration') : undefined;
   if (durationNs === 0n) throw new UsageError('--duration must be longer than 0.');
@@ -181,15 +186,12 @@ export async function playCommand(inputPath: string, options: PlayOptions, io: C
     for (const warning of reader.warnings) diagnostics.warn(warning);
     const warningsShown = reader.warnings.length;
 
-    // lateness: DMA events are the notifications; the client is the client; the view's tick is neither
+    // the session records lateness; play also fits the drift of the DMA's deadlines against the monotonic clock
     const drift = new DriftEstimator();
+    const recordLateness = session.scheduler.onLateness;
     session.scheduler.onLateness = (dueNs, actualNs, priority) => {
-      if (priority === EventPriority.dma) {
-        session.recorder.lateness(dueNs, actualNs, false);
-        drift.add(dueNs, actualNs);
-      } else if (priority === EventPriority.client) {
-        session.recorder.lateness(dueNs, actualNs, true);
-      }
+      recordLateness?.(dueNs, actualNs, priority);
+      if (priority === EventPriority.dma) drift.add(dueNs, actualNs);
     };
 
     let interrupted = false;
@@ -252,6 +254,7 @@ export async function playCommand(inputPath: string, options: PlayOptions, io: C
       };
     };
     // the tick keeps a paused run alive, watches the sink, and feeds the live view
+    const tickNs = liveView ? TICK_NS : QUIET_TICK_NS;
     const tick = () => {
       const failed = sink?.failure();
       if (failed) {
@@ -260,9 +263,9 @@ export async function playCommand(inputPath: string, options: PlayOptions, io: C
         return;
       }
       if (liveView) liveView.update(snapshot());
-      if (session.state === 'running' || session.state === 'ready') session.scheduler.at(session.scheduler.timeNs + TICK_NS, EventPriority.observer, tick);
+      if (session.state === 'running' || session.state === 'ready') session.scheduler.at(session.scheduler.timeNs + tickNs, EventPriority.observer, tick);
     };
-    session.scheduler.at(TICK_NS, EventPriority.observer, tick);
+    session.scheduler.at(tickNs, EventPriority.observer, tick);
     session.recorder.traceEvent('sink', 0, { action: 'opened', label: sink.label });
 
     // time zero is when the DMA starts, not when the clock was made (opening the sink takes a while)

@@ -129,7 +129,11 @@ export class Session {
       this.endTimeNs = timeNs;
       this.transition('ended');
     });
-    this.scheduler.onLateness = (dueNs, actualNs, priority) => this.recorder.lateness(dueNs, actualNs, priority === EventPriority.client);
+    // on a real clock: DMA events are the notifications, client wake-ups the client; actions and views are neither
+    this.scheduler.onLateness = (dueNs, actualNs, priority) => {
+      if (priority === EventPriority.dma) this.recorder.lateness(dueNs, actualNs, false);
+      else if (priority === EventPriority.client) this.recorder.lateness(dueNs, actualNs, true);
+    };
     this.trace?.event({
       event: 'stream', timeNs: 0, timeFrames: 0, format: { ...options.format },
       requestedBufferBytes: this.allocation.requestedSizeInBytes, bufferBytes: this.allocation.actualSizeInBytes,

@@ -24,7 +24,7 @@ export interface PipeSinkSpec {
   notes?: string[];
 }
 
-const SLOT_MS = 5;
+const SLOT_MS = 10;
 const RING_MS = 1000;
 const STDERR_KEEP_LINES = 6;
 const SPAWN_TIMEOUT_MS = 5000;
