@@ -6,9 +6,10 @@ import { framesToNs } from '../clock/time.js';
 import type { PcmSource } from '../client/packet-client.js';
 import { STATUS_SUCCESS, type DmaOutput } from '../engine/index.js';
 import { UsageError } from '../errors.js';
-import { createTraceWriter, formatSummary, type RunSummary, type TraceWriter } from '../report/index.js';
+import { formatSummary, type RunSummary } from '../report/summary.js';
+import { createTraceWriter, type TraceWriter } from '../report/trace.js';
 import { RunReport } from '../report/run-report.js';
-import { Session } from '../session/index.js';
+import { Session, pcmSourceFrom } from '../session/index.js';
 import { FileSink, openSink, parseSinkSpec, TeeSink, DEFAULT_LATENCY_MS, type Sink, type SinkStats } from '../sinks/index.js';
 import { formatDescription, WavReader } from '../wav/index.js';
 import type { CommandRegistration } from './commands.js';
@@ -67,11 +68,22 @@ const QUIET_TICK_NS = 100_000_000;
 
 /** Reads at most `frameLimit` frames from the reader, and nothing once `end()` was called (q / Ctrl-C). */
 class PlaySource implements PcmSource {
-  private remainingBytes: number;
   private ended = false;
+  private readonly buffered: PcmSource;
 
-  constructor(private readonly reader: WavReader, frameLimit: number) {
-    this.remainingBytes = frameLimit * reader.format.blockAlign;
+  constructor(reader: WavReader, frameLimit: number) {
+    const blockAlign = reader.format.blockAlign;
+    let remainingBytes = frameLimit * blockAlign;
+    // the limit applies to what is read from the file; reading is chunked like every other run's
+    this.buffered = pcmSourceFrom({
+      read(target: Uint8Array): number {
+        if (remainingBytes <= 0) return 0;
+        const view = target.length <= remainingBytes ? target : target.subarray(0, remainingBytes);
+        const read = reader.read(view);
+        remainingBytes -= read;
+        return read;
+      },
+    });
   }
 
   end(): void {
@@ -79,17 +91,7 @@ class PlaySource implements PcmSource {
   }
 
   read(target: Buffer): number {
-    if (this.ended || this.remainingBytes <= 0) return 0;
-    const wanted = Math.min(target.length, this.remainingBytes);
-    const view = wanted === target.length ? target : target.subarray(0, wanted);
-    let filled = this.reader.read(view);
-    while (filled > 0 && filled < wanted) {
-      const more = this.reader.read(view.subarray(filled));
-      if (more === 0) break;
-      filled += more;
-    }
-    this.remainingBytes -= filled;
-    return filled;
+    return this.ended ? 0 : this.buffered.read(target);
   }
 }
 

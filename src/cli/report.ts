@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { IoError, UsageError } from '../errors.js';
-import { reportKindOf, writeReport } from '../report/timeline-report.js';
+import { reportKindOf } from '../report/report-kind.js';
 import type { CommandRegistration } from './commands.js';
 import type { CliIo } from './io.js';
 
@@ -27,6 +27,7 @@ export async function reportCommand(tracePath: string, options: ReportOptions, i
       throw new IoError(`cannot read the scenario ${options.scenario}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     }
   }
+  const { writeReport } = await import('../report/timeline-report.js');
   const { timeline } = await writeReport(at(options.output), {
     trace: at(tracePath),
     wavPath: options.wav ? at(options.wav) : undefined,

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunSummary } from './summary.js';
-import { reportKindOf, writeReport } from './timeline-report.js';
+import { reportKindOf } from './report-kind.js';
 
 let temporaryCount = 0;
 
@@ -33,6 +33,8 @@ export class RunReport {
   /** Draws the report from the finished run's trace; `wavPath` adds the output waveform. */
   async write(wavPath: string | undefined, summary: RunSummary | null = null): Promise<void> {
     try {
+      // the drawing code loads only for runs that asked for a report
+      const { writeReport } = await import('./timeline-report.js');
       await writeReport(this.reportPath, { trace: this.tracePath, wavPath, summary });
     } finally {
       this.discard();

@@ -1,7 +1,10 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
-import { IoError, UsageError } from '../errors.js';
+import { dirname, join } from 'node:path';
+import { IoError } from '../errors.js';
 import type { RunSummary } from './summary.js';
+import { reportKindOf, type ReportKind } from './report-kind.js';
+
+export { reportKindOf, type ReportKind };
 import { renderHtmlReport, type ReportExpectation, type ReportScenario } from './html-report.js';
 import { collectPanels, createCollector, createScanner, planPanels, scanTrace, type Timeline } from './timeline-model.js';
 import { renderTimelineSvg } from './timeline-svg.js';
@@ -18,7 +21,6 @@ export interface TimelineInput {
   scenario?: ReportScenario;
 }
 
-export type ReportKind = 'svg' | 'html';
 
 /** What the picture is of: the scenario when there is one, else the input file (from the summary) or the trace. */
 function subjectOf(input: Omit<TimelineInput, 'trace'>): string | null {
@@ -57,12 +59,6 @@ export function buildTimelineSync(input: Omit<TimelineInput, 'trace'> & { trace:
 }
 
 /** The report type from the output file's extension: .svg or .html (or .htm). */
-export function reportKindOf(outputPath: string): ReportKind {
-  const extension = extname(outputPath).toLowerCase();
-  if (extension === '.svg') return 'svg';
-  if (extension === '.html' || extension === '.htm') return 'html';
-  throw new UsageError(`the report ${outputPath} must end in .svg (the timeline) or .html (the timeline, summary and scenario), not '${extension || 'no extension'}'`);
-}
 
 /** Builds the report and writes it whole (via a temporary file, so a failure leaves no half report). */
 export async function writeReport(outputPath: string, input: TimelineInput): Promise<{ kind: ReportKind; timeline: Timeline }> {

@@ -1,6 +1,7 @@
 import { mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { pino, type Logger } from 'pino';
+import { createRequire } from 'node:module';
+import type { Logger, pino as Pino } from 'pino';
 
 // The run's event trace: pino NDJSON, one event per line, model time in ns and frames on every line.
 // `time` is pino's wall-clock field; everything else is deterministic on the virtual clock.
@@ -13,6 +14,8 @@ export interface TraceWriter {
 export function createTraceWriter(path: string): TraceWriter {
   mkdirSync(dirname(path), { recursive: true });
   // an fd opened here makes the destination ready at once, so a short run can flush synchronously
+  // pino loads on first use: runs without a trace do not pay for it
+  const { pino } = createRequire(import.meta.url)('pino') as { pino: typeof Pino };
   const destination = pino.destination({ dest: openSync(path, 'w'), sync: false, minLength: 8 * 1024 });
   const logger: Logger = pino({ base: null, level: 'info' }, destination);
   return {
