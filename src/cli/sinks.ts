@@ -30,7 +30,7 @@ export async function sinksCommand(options: SinksOptions, io: CliIo): Promise<nu
 export function registerSinks(program: Command, io: CliIo, setExitCode: SetExitCode): void {
   program
     .command('sinks')
-    .description('List every sink (speaker, pulse, pipewire, alsa, file, null), whether it works here, and why not.')
+    .description('list every sink (speaker, pulse, pipewire, alsa, file, null), whether it works here, and why not')
     .option('--device <name>', 'probe this device on the sinks that have devices')
     .option('--json', 'print the probes as JSON')
     .action(async (options: SinksOptions) => {

@@ -1,6 +1,7 @@
 // The real-time clock: monotonic time since the run's origin, and waits that end at an absolute deadline.
 import { performance } from 'node:perf_hooks';
 import type { Clock } from './clock.js';
+import { LinearFit } from './linear-fit.js';
 
 /**
  * A timer wakes this long before the deadline; the rest is slept precisely with Atomics.wait, which has
@@ -85,26 +86,15 @@ export class SystemClock implements Clock {
  * With absolute deadlines lateness does not accumulate, so the slope is ~0 however late single events are.
  */
 export class DriftEstimator {
-  private count = 0;
-  private sumX = 0;
-  private sumY = 0;
-  private sumXX = 0;
-  private sumXY = 0;
+  private readonly fit = new LinearFit();
 
   add(dueNs: number, actualNs: number): void {
-    const x = dueNs / 1e9;
-    const y = (actualNs - dueNs) / 1e9;
-    this.count++;
-    this.sumX += x;
-    this.sumY += y;
-    this.sumXX += x * x;
-    this.sumXY += x * y;
+    this.fit.add(dueNs / 1e9, (actualNs - dueNs) / 1e9);
   }
 
   /** null until there are enough samples spread over time to fit a line. */
   ppm(): number | null {
-    const denominator = this.count * this.sumXX - this.sumX * this.sumX;
-    if (this.count < 10 || denominator <= 1e-12) return null;
-    return ((this.count * this.sumXY - this.sumX * this.sumY) / denominator) * 1e6;
+    const slope = this.fit.slope();
+    return slope === null ? null : slope * 1e6;
   }
 }

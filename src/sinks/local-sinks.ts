@@ -3,30 +3,15 @@
 import { SinkError, WavertError } from '../errors.js';
 import { WavWriter, type WavFormat } from '../wav/index.js';
 import { copyBytes } from './pcm.js';
-import type { Sink, SinkKind, SinkState, SinkStats } from './types.js';
+import { emptySinkStats, type Sink, type SinkKind, type SinkState, type SinkStats } from './types.js';
 
 const FILE_BUFFER_BYTES = 64 * 1024;
-
-function emptyStats(): SinkStats {
-  return {
-    bytesWritten: 0,
-    framesWritten: 0,
-    bytesAccepted: 0,
-    queuedBytesMax: 0,
-    backpressureEvents: 0,
-    droppedFrames: 0,
-    playerUnderruns: 0,
-    firstWriteNs: undefined,
-    finishedNs: undefined,
-    sinkClockDriftPpm: undefined,
-  };
-}
 
 export class NullSink implements Sink {
   readonly kind: SinkKind = 'null';
   readonly label = 'null (discards the audio, keeps real time)';
   readonly notes: readonly string[];
-  private readonly counters = emptyStats();
+  private readonly counters = emptySinkStats();
   private readonly blockAlign: number;
   private readonly nowNs: () => bigint;
   private currentState: SinkState = 'open';
@@ -78,7 +63,7 @@ export class FileSink implements Sink {
   private readonly writer: WavWriter;
   private readonly buffer = new Uint8Array(FILE_BUFFER_BYTES);
   private fillBytes = 0;
-  private readonly counters = emptyStats();
+  private readonly counters = emptySinkStats();
   private readonly blockAlign: number;
   private readonly nowNs: () => bigint;
   private currentState: SinkState = 'open';

@@ -2,7 +2,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { SinkError } from '../errors.js';
 import { copyBytes, narrowFloat64, planConversion, type PcmConversion, type SinkPcmFormat } from './pcm.js';
-import type { Sink, SinkKind, SinkOpenOptions, SinkState, SinkStats } from './types.js';
+import { LinearFit } from '../clock/linear-fit.js';
+import { emptySinkStats, type Sink, type SinkKind, type SinkOpenOptions, type SinkState, type SinkStats } from './types.js';
 
 /** How each player's stderr is read: a failure sentence, underrun reports, and the sink clock if it prints one. */
 export interface PlayerDialect {
@@ -31,30 +32,19 @@ const SPAWN_TIMEOUT_MS = 5000;
 const DRAIN_GRACE_MS = 3000;
 const KILL_GRACE_MS = 500;
 
-/** A least-squares slope of y against x, in ppm away from 1, from running sums (no arrays kept). */
-class SlopeEstimator {
-  private count = 0;
-  private sumX = 0;
-  private sumY = 0;
-  private sumXX = 0;
-  private sumXY = 0;
+/** The sink's own clock against the monotonic clock: seconds it reports played over seconds elapsed. */
+class SinkClockFit {
+  private readonly fit = new LinearFit();
   private originNs: bigint | undefined;
 
-  add(xNs: bigint, ySeconds: number): void {
-    if (this.originNs === undefined) this.originNs = xNs;
-    const x = Number(xNs - this.originNs) / 1e9;
-    this.count++;
-    this.sumX += x;
-    this.sumY += ySeconds;
-    this.sumXX += x * x;
-    this.sumXY += x * ySeconds;
+  add(monotonicNs: bigint, playedSeconds: number): void {
+    if (this.originNs === undefined) this.originNs = monotonicNs;
+    this.fit.add(Number(monotonicNs - this.originNs) / 1e9, playedSeconds);
   }
 
   ppm(): number | undefined {
-    const denominator = this.count * this.sumXX - this.sumX * this.sumX;
-    if (this.count < 10 || denominator <= 0) return undefined;
-    const slope = (this.count * this.sumXY - this.sumX * this.sumY) / denominator;
-    return (slope - 1) * 1e6;
+    const slope = this.fit.slope();
+    return slope === null ? undefined : (slope - 1) * 1e6;
   }
 }
 
@@ -90,19 +80,8 @@ export class PipeSink implements Sink {
   private exited = false;
   private stderrTail = '';
   private readonly lastLines: string[] = [];
-  private readonly sinkClock = new SlopeEstimator();
-  private readonly counters: SinkStats = {
-    bytesWritten: 0,
-    framesWritten: 0,
-    bytesAccepted: 0,
-    queuedBytesMax: 0,
-    backpressureEvents: 0,
-    droppedFrames: 0,
-    playerUnderruns: 0,
-    firstWriteNs: undefined,
-    finishedNs: undefined,
-    sinkClockDriftPpm: undefined,
-  };
+  private readonly sinkClock = new SinkClockFit();
+  private readonly counters: SinkStats = emptySinkStats();
   private pipeFull = false;
 
   private constructor(spec: PipeSinkSpec, child: ChildProcess, options: SinkOpenOptions) {

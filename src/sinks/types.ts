@@ -69,3 +69,19 @@ export interface SinkProbe {
   /** What would play, e.g. "pacat 16.1 → PulseAudio 16.1 on /run/user/0/pulse/native". */
   detail: string | undefined;
 }
+
+/** Counters of a sink that has not written anything yet. */
+export function emptySinkStats(): SinkStats {
+  return {
+    bytesWritten: 0,
+    framesWritten: 0,
+    bytesAccepted: 0,
+    queuedBytesMax: 0,
+    backpressureEvents: 0,
+    droppedFrames: 0,
+    playerUnderruns: 0,
+    firstWriteNs: undefined,
+    finishedNs: undefined,
+    sinkClockDriftPpm: undefined,
+  };
+}
