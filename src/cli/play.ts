@@ -280,6 +280,7 @@ export async function playCommand(inputPath: string, options: PlayOptions, io: C
     liveView?.stop();
     liveView = null;
 
+    drift.finish();
     summary.drift.modelVsMonotonicPpm = drift.ppm();
     const sinkDrift = sink.stats().sinkClockDriftPpm;
     summary.drift.modelVsSinkPpm = sink.kind === 'null' ? 0 : sinkDrift === undefined || summary.drift.modelVsMonotonicPpm === null ? null : sinkDrift - summary.drift.modelVsMonotonicPpm;

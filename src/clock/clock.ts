@@ -7,6 +7,11 @@ export interface Clock {
   nowNs(): number;
   /** Returns once nowNs() >= timeNs. A virtual clock jumps; a real one sleeps. */
   waitUntil(timeNs: number): Promise<void>;
+  /**
+   * Blocks the thread until timeNs when that is short, and says whether it did; a clock without it always waits
+   * with `waitUntil`. Blocking costs one sleep and no allocation, so the real-time path uses it for every packet.
+   */
+  sleepUntil?(timeNs: number): boolean;
 }
 
 /** As fast as possible and deterministic: time is whatever the scheduler says it is. */

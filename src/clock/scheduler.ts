@@ -37,6 +37,7 @@ export class Scheduler {
   private stopped = false;
   private currentNs = 0;
   private wakeWaiter: (() => void) | null = null;
+  private readonly resumeAfterIo = (resolve: () => void): void => { setImmediate(resolve); };
   /** Called for each event run on a real clock with its due and actual time. */
   onLateness: LatenessListener | null = null;
 
@@ -115,6 +116,11 @@ export class Scheduler {
       if (next.timeNs > limitNs) break;
       const dueNs = next.timeNs;
       if (this.clock.nowNs() < dueNs) {
+        if (this.clock.sleepUntil?.(dueNs)) {
+          // nothing could be scheduled while the thread slept: give I/O (keys, pipes, signals) one turn, then go on
+          await new Promise<void>(this.resumeAfterIo);
+          continue;
+        }
         await Promise.race([this.clock.waitUntil(dueNs), new Promise<void>((resolve) => { this.wakeWaiter = resolve; })]);
         this.wakeWaiter = null;
         continue; // an earlier event may have been scheduled meanwhile

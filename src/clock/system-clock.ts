@@ -49,10 +49,6 @@ export class SystemClock implements Clock {
     this.cancelPending();
     const remainingNs = timeNs - this.nowNs();
     if (remainingNs <= 0) return Promise.resolve();
-    if (remainingNs <= BLOCKING_WAIT_LIMIT_NS) {
-      Atomics.wait(this.sleeper, 0, 0, remainingNs / NS_PER_MS);
-      return new Promise<void>((resolve) => setImmediate(resolve));
-    }
     return new Promise<void>((resolve) => {
       this.pendingResolve = resolve;
       this.pendingDeadlineNs = timeNs;
@@ -62,6 +58,13 @@ export class SystemClock implements Clock {
       }
       this.pendingTimer = setTimeout(this.onTimer, Math.floor((remainingNs - PRECISE_MARGIN_NS) / NS_PER_MS));
     });
+  }
+
+  sleepUntil(timeNs: number): boolean {
+    const remainingNs = timeNs - this.nowNs();
+    if (remainingNs > BLOCKING_WAIT_LIMIT_NS) return false;
+    if (remainingNs > 0) Atomics.wait(this.sleeper, 0, 0, remainingNs / NS_PER_MS);
+    return true;
   }
 
   /** A newer wait replaces an older one (the scheduler only ever waits for its earliest event). */
@@ -82,19 +85,43 @@ export class SystemClock implements Clock {
 }
 
 /**
- * Drift of the model clock against the monotonic clock: the least-squares slope of lateness over time, in ppm.
- * With absolute deadlines lateness does not accumulate, so the slope is ~0 however late single events are.
+ * Drift of the model clock against the monotonic clock, in ppm: the least-squares slope of each second's median
+ * lateness over time, leaving out the first second (the JIT warms up there). Medians keep single late events
+ * (a descheduled process) from tilting the line; with absolute deadlines the true drift is zero.
  */
 export class DriftEstimator {
   private readonly fit = new LinearFit();
+  /** Lateness of the current second's events (the excess of a very dense second is not kept). */
+  private readonly secondSamples = new Float64Array(4096);
+  private sampleCount = 0;
+  private currentSecond = -1;
 
   add(dueNs: number, actualNs: number): void {
-    this.fit.add(dueNs / 1e9, (actualNs - dueNs) / 1e9);
+    const second = Math.floor(dueNs / 1e9);
+    if (second !== this.currentSecond) {
+      this.closeSecond();
+      this.currentSecond = second;
+    }
+    if (this.sampleCount < this.secondSamples.length) this.secondSamples[this.sampleCount++] = (actualNs - dueNs) / 1e9;
   }
 
-  /** null until there are enough samples spread over time to fit a line. */
+  /** null until there are enough seconds to fit a line (about 11 s of playing). */
   ppm(): number | null {
     const slope = this.fit.slope();
     return slope === null ? null : slope * 1e6;
+  }
+
+  /** Call once at the end so the last whole second counts too. */
+  finish(): void {
+    this.closeSecond();
+    this.currentSecond = -1;
+  }
+
+  private closeSecond(): void {
+    if (this.currentSecond >= 1 && this.sampleCount > 0) {
+      const samples = this.secondSamples.subarray(0, this.sampleCount).sort();
+      this.fit.add(this.currentSecond, samples[this.sampleCount >> 1]!);
+    }
+    this.sampleCount = 0;
   }
 }
