@@ -124,3 +124,27 @@ describe('scenario report for wavert run', () => {
     }
   });
 });
+
+describe('HTML report of a run through waveOut and a USB pipe', () => {
+  test('when the run used waveOut and USB then the summary table has a waveOut row and a USB row', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { spawnSync } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const { writeTestWav } = await import('./support/audio-files.js');
+    const { pcmFormat } = await import('../src/wav/index.js');
+    const dir = mkdtempSync(join(tmpdir(), 'wavert-html-wo-'));
+    try {
+      const input = writeTestWav(dir, 'in.wav', 44100, pcmFormat({ channels: 2, sampleRate: 44100, bitsPerSample: 16 }));
+      const report = join(dir, 'run.html');
+      const bin = fileURLToPath(new URL('../../bin/wavert.js', import.meta.url));
+      const result = spawnSync(process.execPath, [bin, 'render', input, '-o', join(dir, 'out.wav'), '--client', 'waveout', '--transport', 'usb', '--report', report], { encoding: 'utf8' });
+      assert.equal(result.status, 0, result.stderr);
+      const html = readFileSync(report, 'utf8');
+      assert.match(html, /<tr><th>waveOut<\/th><td>4 headers of \d+ bytes: \d+ of \d+ writes DONE, 0 starved packets/);
+      assert.match(html, /<tr><th>USB<\/th><td>full speed, interval 1, \d+ bytes max: \d+ frames \(\d+–\d+ bytes each\), 0 empty, 0 discontinuities/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

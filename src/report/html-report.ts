@@ -1,4 +1,4 @@
-import type { RunSummary } from './summary.js';
+import { describeUsb, describeWaveOut, type RunSummary } from './summary.js';
 import type { SampleStats } from './samples.js';
 import { shortStatus, statusClassOf, type Timeline } from './timeline-model.js';
 import { COLORS, escapeXml, readableTime } from './timeline-svg.js';
@@ -90,6 +90,8 @@ function summaryTable(summary: RunSummary | null, timeline: Timeline): string {
     const ppm = (value: number | null | undefined): string => (typeof value === 'number' ? `${value.toFixed(2)} ppm` : '–');
     row('drift', escapeXml(`model vs monotonic ${ppm(drift?.modelVsMonotonicPpm)}, model vs sink ${ppm(drift?.modelVsSinkPpm)}`));
   }
+  if (summary.waveOut) row('waveOut', escapeXml(describeWaveOut(summary.waveOut)));
+  if (summary.usb) row('USB', escapeXml(describeUsb(summary.usb)));
   if (summary.output) row('output', escapeXml(`${summary.output.frames} frames, ${summary.output.durationSeconds.toFixed(3)} s`));
   row('model time', escapeXml(ms(summary.modelTimeNs ?? timeline.endNs)));
   return `<table class="summary">${rows.join('')}</table>`;

@@ -130,16 +130,20 @@ export function formatSummary(summary: RunSummary): string {
     const d = summary.drift;
     lines.push(`drift        model vs monotonic ${d.modelVsMonotonicPpm === null ? '–' : `${d.modelVsMonotonicPpm.toFixed(2)} ppm`}, model vs sink ${d.modelVsSinkPpm === null ? '–' : `${d.modelVsSinkPpm.toFixed(2)} ppm`}`);
   }
-  if (summary.waveOut) {
-    const w = summary.waveOut;
-    lines.push(`waveOut      ${w.headers} headers of ${w.headerBytes} bytes: ${w.headersDone} of ${w.headersWritten} writes DONE, ${w.starvedPackets} starved packets (${w.starvedFrames} frames of silence), ${w.loopRepeats} loop repeats, ${w.resets} resets`);
-  }
-  if (summary.usb) {
-    const u = summary.usb;
-    const perFrame = u.bytesPerFrame.min === null ? '–' : `${u.bytesPerFrame.min}–${u.bytesPerFrame.max}`;
-    const failures = Object.entries(u.failures).map(([name, count]) => `${name} ${count}`).join(', ');
-    lines.push(`usb          ${u.speed} speed, interval ${u.interval}, ${u.maxBytesPerInterval} bytes max: ${u.frames} frames (${perFrame} bytes each), ${u.emptyFrames} empty, ${u.discontinuities} discontinuities${failures ? `; failed writes: ${failures}` : ''}`);
-  }
+  if (summary.waveOut) lines.push(`waveOut      ${describeWaveOut(summary.waveOut)}`);
+  if (summary.usb) lines.push(`usb          ${describeUsb(summary.usb)}`);
   lines.push(`output       ${summary.output.frames} frames, ${summary.output.durationSeconds.toFixed(3)} s`);
   return `${lines.join('\n')}\n`;
+}
+
+/** One line about the waveOut side of a run (the text summary and the HTML report share it). */
+export function describeWaveOut(w: WaveOutSummary): string {
+  return `${w.headers} headers of ${w.headerBytes} bytes: ${w.headersDone} of ${w.headersWritten} writes DONE, ${w.starvedPackets} starved packets (${w.starvedFrames} frames of silence), ${w.loopRepeats} loop repeats, ${w.resets} resets`;
+}
+
+/** One line about the USB isochronous pipe of a run. */
+export function describeUsb(u: UsbSummary): string {
+  const perFrame = u.bytesPerFrame.min === null ? '–' : `${u.bytesPerFrame.min}–${u.bytesPerFrame.max}`;
+  const failures = Object.entries(u.failures).map(([name, count]) => `${name} ${count}`).join(', ');
+  return `${u.speed} speed, interval ${u.interval}, ${u.maxBytesPerInterval} bytes max: ${u.frames} frames (${perFrame} bytes each), ${u.emptyFrames} empty, ${u.discontinuities} discontinuities${failures ? `; failed writes: ${failures}` : ''}`;
 }
