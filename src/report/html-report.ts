@@ -107,6 +107,15 @@ function glitchTables(timeline: Timeline): string {
     const more = timeline.underflowEvents > rows.length ? `<p class="note">${timeline.underflowEvents - rows.length} more underflow events are not listed.</p>` : '';
     parts.push(`<h3>Underflows</h3><table class="underflows"><tr><th>packets</th><th>from</th><th>to</th><th>frames</th><th>policy</th></tr>${rows.join('')}</table>${more}`);
   }
+  if (timeline.gaps.length > 0) {
+    const rows = timeline.gaps.slice(0, MAX_LISTED_ROWS).map((gap) => {
+      const what = gap.kind === 'usb-gap'
+        ? `USB gap: ${gap.count} empty (micro)frame${gap.count === 1 ? '' : 's'}`
+        : `waveOut starvation: packet${gap.count > 1 ? `s ${gap.firstPacketNumber}–${gap.firstPacketNumber! + gap.count - 1}` : ` ${gap.firstPacketNumber}`}`;
+      return `<tr><td>${escapeXml(what)}</td><td class="num">${ms(gap.startNs)}</td><td class="num">${ms(gap.endNs)}</td></tr>`;
+    });
+    parts.push(`<h3>waveOut starvation and USB gaps (silence played)</h3><table class="gaps"><tr><th>what</th><th>from</th><th>to</th></tr>${rows.join('')}</table>`);
+  }
   if (timeline.writeIssues.length > 0) {
     const rows = timeline.writeIssues.slice(0, MAX_LISTED_ROWS).map((w) => (
       `<tr><td class="num">${w.packetNumber}</td><td class="num">${ms(w.timeNs)}</td><td><span class="chip" style="background:${COLORS.status[w.statusClass]}"></span>${escapeXml(w.status)}</td><td class="num">${ms(w.marginNs)}</td></tr>`

@@ -68,6 +68,16 @@ export interface UnderflowSpan {
   policy: 'repeat' | 'silence';
 }
 
+/** A glitch outside the WaveRT stream: waveOut starvation (silent packets) or a USB isochronous gap. */
+export interface TransportGap {
+  kind: 'waveout-starved' | 'usb-gap';
+  startNs: number;
+  endNs: number;
+  /** Starved packets (waveOut) or empty (micro)frames (USB). */
+  count: number;
+  firstPacketNumber: number | null;
+}
+
 export interface WriteMark {
   timeNs: number;
   packetNumber: number;
@@ -140,6 +150,8 @@ export interface TimelineScan {
   states: StateInterval[];
   underflows: UnderflowSpan[];
   underflowEvents: number;
+  /** waveOut starvation and USB gaps, placed where they were heard (the first MAX_LISTED_GAPS). */
+  gaps: TransportGap[];
   writeIssues: WriteMark[];
   writeIssueCount: number;
   writes: number;
@@ -153,6 +165,11 @@ export interface TimelineScan {
   endNs: number;
   /** Output frames the trace accounts for (DMA transfers plus the FIFO overshoot). */
   outputFrames: number;
+  /**
+   * With a USB transport the rendered WAV is what the device played, gaps included, continuously from its first
+   * transfer; the waveform is placed from this time on the bus clock (exact unless the DMA paused mid-run).
+   */
+  deviceStartNs?: number | null;
   truncated: string[];
 }
 
@@ -166,6 +183,7 @@ export interface Timeline extends TimelineScan {
 }
 
 export const MAX_LISTED_UNDERFLOWS = 2000;
+export const MAX_LISTED_GAPS = 2000;
 export const MAX_LISTED_WRITE_ISSUES = 2000;
 export const MAX_DMA_PIECES = 20000;
 export const MAX_DETAIL_MARKS = 6000;
@@ -231,6 +249,9 @@ export function createScanner(label: string): TracePass<TimelineScan> {
   const pieces: DmaPiece[] = [];
   const stateChanges: Array<{ timeNs: number; to: string }> = [];
   const underflows: UnderflowSpan[] = [];
+  const starvedPackets: Array<{ packetNumber: number; frames: number }> = [];
+  const usbGaps: Array<{ fromInterval: number; intervals: number }> = [];
+  let firstUsbInterval: number | null = null;
   const writeIssues: WriteMark[] = [];
   const statusCounts: Record<string, number> = {};
   const otherEventCounts: Record<string, number> = {};
@@ -346,6 +367,16 @@ export function createScanner(label: string): TracePass<TimelineScan> {
         break;
       default:
         otherEventCounts[record.event] = (otherEventCounts[record.event] ?? 0) + 1;
+        if (record.event === 'usb' && record.kind === 'submit' && firstUsbInterval === null) firstUsbInterval = number(record, 'startInterval', 0);
+        if (record.event === 'waveout' && record.kind === 'starved') {
+          if (starvedPackets.length < MAX_LISTED_GAPS) starvedPackets.push({ packetNumber: number(record, 'packetNumber', 0), frames: number(record, 'silentFrames', 0) });
+          else truncated.add(`the first ${MAX_LISTED_GAPS} starved waveOut packets are drawn`);
+        } else if (record.event === 'usb' && (record.kind === 'gap' || (record.kind === 'submit' && record.dropped === true))) {
+          // a discontinuity's skipped frames, or a transfer the host dropped: either way the device played silence
+          const fromInterval = record.kind === 'gap' ? number(record, 'fromInterval', 0) : number(record, 'startInterval', 0);
+          if (usbGaps.length < MAX_LISTED_GAPS) usbGaps.push({ fromInterval, intervals: number(record, 'intervals', 0) });
+          else truncated.add(`the first ${MAX_LISTED_GAPS} USB gaps are drawn`);
+        }
     }
   };
 
@@ -377,12 +408,52 @@ export function createScanner(label: string): TracePass<TimelineScan> {
     }
     if (endNs > stateStartNs) states.push({ state, startNs: stateStartNs, endNs });
 
+    const gaps = transportGaps(stream, pieces, starvedPackets, usbGaps, summary);
+    const usbPeriodNs = summary?.usb?.periodNs;
+    const deviceStartNs = usbPeriodNs && firstUsbInterval !== null ? firstUsbInterval * usbPeriodNs : null;
     return {
-      label, stream, pieces, states, underflows, underflowEvents, writeIssues, writeIssueCount, writes, notifications,
-      statusCounts, eos, overshoot, otherEventCounts, summary, startNs: 0, endNs, outputFrames, truncated: [...truncated],
+      label, stream, pieces, states, underflows, underflowEvents, gaps, writeIssues, writeIssueCount, writes, notifications,
+      statusCounts, eos, overshoot, otherEventCounts, summary, startNs: 0, endNs, outputFrames, deviceStartNs, truncated: [...truncated],
     };
   };
   return { add, finish };
+}
+
+/** When a DMA position was transferred, from the running pieces; null when the DMA never reached it. */
+function timeOfPosition(pieces: readonly DmaPiece[], positionFrames: number, sampleRate: number): number | null {
+  for (const piece of pieces) {
+    if (piece.running && positionFrames >= piece.startPositionFrames && positionFrames < piece.endPositionFrames) {
+      return piece.startNs + framesToNs(positionFrames - piece.startPositionFrames, sampleRate);
+    }
+  }
+  return null;
+}
+
+/** Starved waveOut packets (merged when consecutive) where they played, and USB gaps on the bus clock. */
+function transportGaps(
+  stream: TimelineStream, pieces: readonly DmaPiece[], starved: ReadonlyArray<{ packetNumber: number; frames: number }>,
+  usbGaps: ReadonlyArray<{ fromInterval: number; intervals: number }>, summary: RunSummary | null,
+): TransportGap[] {
+  const gaps: TransportGap[] = [];
+  for (const packet of starved) {
+    const startNs = timeOfPosition(pieces, packet.packetNumber * stream.packetFrames, stream.sampleRate);
+    if (startNs === null) continue;
+    const endNs = startNs + framesToNs(packet.frames, stream.sampleRate);
+    const last = gaps[gaps.length - 1];
+    if (last && last.kind === 'waveout-starved' && last.firstPacketNumber !== null && last.firstPacketNumber + last.count === packet.packetNumber) {
+      last.count++;
+      last.endNs = endNs;
+    } else {
+      gaps.push({ kind: 'waveout-starved', startNs, endNs, count: 1, firstPacketNumber: packet.packetNumber });
+    }
+  }
+  const periodNs = summary?.usb?.periodNs;
+  if (periodNs) {
+    for (const gap of usbGaps) {
+      gaps.push({ kind: 'usb-gap', startNs: gap.fromInterval * periodNs, endNs: (gap.fromInterval + gap.intervals) * periodNs, count: gap.intervals, firstPacketNumber: null });
+    }
+  }
+  return gaps.sort((a, b) => a.startNs - b.startNs);
 }
 
 function writeMarkFrom(record: TraceRecord, status: string, statusClass: WriteStatusClass): WriteMark {
@@ -422,6 +493,7 @@ export function planPanels(scan: TimelineScan, columns = PLOT_COLUMNS): { panels
     const last = u.firstPacketNumber + u.packets - 1;
     regions.push({ startNs: u.startNs, endNs: u.endNs, what: `underflow, packet${u.packets > 1 ? `s ${u.firstPacketNumber}–${last}` : ` ${u.firstPacketNumber}`}` });
   }
+  for (const gap of scan.gaps) regions.push({ startNs: gap.startNs, endNs: gap.endNs, what: gap.kind === 'usb-gap' ? 'USB gap' : 'waveOut starvation' });
   for (const w of scan.writeIssues) regions.push({ startNs: w.timeNs, endNs: w.timeNs, what: `${shortStatus(w.status)} write of packet ${w.packetNumber}` });
   if (scan.eos) regions.push({ startNs: scan.eos.timeNs, endNs: scan.overshoot?.endNs ?? scan.eos.timeNs, what: 'end of stream' });
   regions.sort((a, b) => a.startNs - b.startNs);
@@ -568,6 +640,7 @@ function describeOther(record: TraceRecord): string {
 /** Where output frame `frameIndex` of the rendered WAV left the device, on the model clock. */
 export function outputFrameTimeNs(scan: TimelineScan, frameIndex: number): number {
   const rate = scan.stream.sampleRate;
+  if (typeof scan.deviceStartNs === 'number') return scan.deviceStartNs + (frameIndex * 1e9) / rate;
   const overshoot = scan.overshoot;
   if (overshoot && frameIndex >= overshoot.startOutputFrame) {
     return overshoot.startNs + ((frameIndex - overshoot.startOutputFrame) * 1e9) / rate;

@@ -1,6 +1,6 @@
 import {
   STATUS_CLASS_BY_SEVERITY, shortStatus,
-  type PanelData, type Timeline, type UnderflowSpan, type WriteStatusClass,
+  type PanelData, type Timeline, type TransportGap, type UnderflowSpan, type WriteStatusClass,
 } from './timeline-model.js';
 
 // The timeline as one SVG document written by hand: a fixed-width page, one panel per time range,
@@ -20,6 +20,8 @@ export const COLORS = {
   glitch: '#fdecea',
   eos: '#000000',
   overshoot: '#00897b',
+  waveOutStarved: '#ad1457',
+  usbGap: '#3949ab',
   dma: '#37474f',
   dmaBand: '#cfd8dc',
   wave: '#283593',
@@ -252,9 +254,29 @@ function underflowRuns(timeline: Timeline, panel: PanelData): Array<{ x1: number
   return runs;
 }
 
+/** waveOut starvation and USB gaps visible in the panel, at least MIN_GLITCH_WIDTH wide. */
+function gapRuns(timeline: Timeline, panel: PanelData): Array<{ x1: number; x2: number; gap: TransportGap }> {
+  const runs: Array<{ x1: number; x2: number; gap: TransportGap }> = [];
+  for (const gap of timeline.gaps) {
+    const xs = visible(panel, gap.startNs, gap.endNs);
+    if (xs) runs.push({ x1: xs[0], x2: Math.max(xs[1], xs[0] + MIN_GLITCH_WIDTH), gap });
+  }
+  return runs;
+}
+
+function describeGap(gap: TransportGap): string {
+  const when = `${formatTime(gap.startNs, 1e3)} – ${formatTime(gap.endNs, 1e3)}`;
+  if (gap.kind === 'usb-gap') return `USB gap (a discontinuity or a dropped transfer): ${gap.count} empty (micro)frame${gap.count === 1 ? '' : 's'}, ${when}; the device played silence`;
+  const packets = gap.count > 1 ? `s ${gap.firstPacketNumber}–${gap.firstPacketNumber! + gap.count - 1}` : ` ${gap.firstPacketNumber}`;
+  return `waveOut starvation: packet${packets} filled with silence (no WAVEHDR queued), ${when}`;
+}
+
 function drawGlitchBackground(svg: SvgBuilder, timeline: Timeline, panel: PanelData, lanes: Lanes): void {
   const height = lanes.bottom - lanes.state[0];
   for (const run of underflowRuns(timeline, panel)) {
+    svg.add(`<rect class="glitch-region" x="${r(run.x1)}" y="${r(lanes.state[0])}" width="${r(run.x2 - run.x1)}" height="${r(height)}" fill="${COLORS.glitch}"/>`);
+  }
+  for (const run of gapRuns(timeline, panel)) {
     svg.add(`<rect class="glitch-region" x="${r(run.x1)}" y="${r(lanes.state[0])}" width="${r(run.x2 - run.x1)}" height="${r(height)}" fill="${COLORS.glitch}"/>`);
   }
   for (const write of timeline.writeIssues) {
@@ -390,6 +412,13 @@ function drawEvents(svg: SvgBuilder, timeline: Timeline, panel: PanelData, lanes
       svg.text(run.x1 + 4, spanTop + spanHeight - 5, label, `font-size="9.5" font-weight="bold" fill="${run.policy === 'repeat' ? '#000000' : '#ffffff'}" stroke="${run.policy === 'repeat' ? '#ffe0b2' : 'none'}" stroke-width="2.5" paint-order="stroke"`);
     }
   }
+  for (const run of gapRuns(timeline, panel)) {
+    const color = run.gap.kind === 'usb-gap' ? COLORS.usbGap : COLORS.waveOutStarved;
+    const data = ` data-kind="${run.gap.kind}" data-count="${run.gap.count}" data-start-ns="${run.gap.startNs}" data-end-ns="${run.gap.endNs}"`;
+    svg.add(`<rect class="transport-gap ${run.gap.kind}"${data} x="${r(run.x1)}" y="${r(spanTop)}" width="${r(run.x2 - run.x1)}" height="${r(spanHeight)}" fill="${color}" fill-opacity="0.8"><title>${escapeXml(describeGap(run.gap))}</title></rect>`);
+    const label = [run.gap.kind === 'usb-gap' ? `USB gap ×${run.gap.count}` : `starved ×${run.gap.count}`, `×${run.gap.count}`].find((text) => text.length * 6 + 8 <= run.x2 - run.x1);
+    if (label && height > 40) svg.text(run.x1 + 4, spanTop + spanHeight - 5, label, 'font-size="9.5" font-weight="bold" fill="#ffffff"');
+  }
   const overshoot = timeline.overshoot;
   if (overshoot) {
     const xs = visible(panel, overshoot.startNs, overshoot.endNs);
@@ -466,7 +495,7 @@ function drawWave(svg: SvgBuilder, timeline: Timeline, panel: PanelData, lanes: 
   const middle = top + height / 2;
   const half = height / 2 - 2;
   const yOf = (value: number): number => middle - Math.max(-1, Math.min(1, value)) * half;
-  for (const run of underflowRuns(timeline, panel)) {
+  for (const run of [...underflowRuns(timeline, panel), ...gapRuns(timeline, panel)]) {
     svg.add(`<rect class="wave-glitch" x="${r(run.x1)}" y="${r(top)}" width="${r(run.x2 - run.x1)}" height="${r(height)}" fill="#e53935" fill-opacity="0.14" stroke="#e53935" stroke-opacity="0.5" stroke-width="0.8"/>`);
   }
   svg.add(`<path class="zero" d="M${PLOT_LEFT} ${r(middle)}H${PLOT_LEFT + PLOT_WIDTH}" stroke="#bdbdbd" stroke-width="0.8"/>`);
@@ -528,6 +557,8 @@ function drawLegend(svg: SvgBuilder, top: number): number {
     { label: 'glitch region', swatch: (x, y) => `<rect x="${x}" y="${y - 6}" width="16" height="12" fill="${COLORS.glitch}" stroke="#e57373" stroke-width="0.5"/>` },
     { label: 'EOS', swatch: (x, y) => `<line x1="${x + 8}" y1="${y - 7}" x2="${x + 8}" y2="${y + 7}" stroke="${COLORS.eos}" stroke-width="1.5" stroke-dasharray="5 3"/>` },
     { label: 'FIFO overshoot after EOS', swatch: (x, y) => `<rect x="${x}" y="${y - 6}" width="16" height="12" fill="${COLORS.overshoot}" fill-opacity="0.75"/>` },
+    { label: 'waveOut starvation', swatch: (x, y) => `<rect x="${x}" y="${y - 6}" width="16" height="12" fill="${COLORS.waveOutStarved}" fill-opacity="0.8"/>` },
+    { label: 'USB gap (empty frames)', swatch: (x, y) => `<rect x="${x}" y="${y - 6}" width="16" height="12" fill="${COLORS.usbGap}" fill-opacity="0.8"/>` },
     { label: 'DMA position (sawtooth)', swatch: (x, y) => `<path d="M${x} ${y + 6}L${x + 8} ${y - 6}V${y + 6}L${x + 16} ${y - 6}" stroke="${COLORS.dma}" stroke-width="1.3" fill="none"/>` },
   );
   for (const state of ['RUN', 'PAUSE', 'ACQUIRE', 'STOP']) {
