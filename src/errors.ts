@@ -63,3 +63,30 @@ export class SinkError extends WavertError {
 export class InterruptedError extends WavertError {
   constructor(message = 'interrupted') { super('E_INTERRUPTED', message); }
 }
+
+// System errors as the words a user reads ("cannot open x.wav: no such file"), not errno codes.
+const errnoPhrases: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EPIPE: 'the reading end of the pipe was closed',
+  EIO: 'input/output error',
+  EFBIG: 'file too large',
+  ENAMETOOLONG: 'file name too long',
+  EBADF: 'bad file descriptor',
+};
+
+/** "no such file" for ENOENT; the system message for anything unlisted. */
+export function describeIoFailure(error: unknown): string {
+  const errno = error as NodeJS.ErrnoException | null;
+  if (errno?.code !== undefined && errnoPhrases[errno.code] !== undefined) return errnoPhrases[errno.code] as string;
+  if (errno?.code !== undefined) return errno.code;
+  return error instanceof Error ? error.message : String(error);
+}

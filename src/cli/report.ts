@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { IoError, UsageError } from '../errors.js';
+import { IoError, UsageError, describeIoFailure } from '../errors.js';
 import { reportKindOf } from '../report/report-kind.js';
 import type { CommandRegistration } from './commands.js';
 import type { CliIo } from './io.js';
@@ -24,7 +24,7 @@ export async function reportCommand(tracePath: string, options: ReportOptions, i
     try {
       scenarioText = readFileSync(at(options.scenario), 'utf8');
     } catch (error) {
-      throw new IoError(`cannot read the scenario ${options.scenario}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      throw new IoError(`cannot read the scenario ${options.scenario}: ${describeIoFailure(error)}`);
     }
   }
   const { writeReport } = await import('../report/timeline-report.js');

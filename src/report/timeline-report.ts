@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { IoError } from '../errors.js';
+import { IoError, describeIoFailure } from '../errors.js';
 import type { RunSummary } from './summary.js';
 import { reportKindOf, type ReportKind } from './report-kind.js';
 
@@ -77,7 +77,7 @@ function writeWhole(path: string, text: string): void {
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
-    throw new IoError(`cannot write the report ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new IoError(`cannot write the report ${path}: ${describeIoFailure(error)}`);
   }
 }
 

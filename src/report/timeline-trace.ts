@@ -1,6 +1,6 @@
 import { closeSync, createReadStream, openSync, fstatSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { IoError } from '../errors.js';
+import { IoError, describeIoFailure } from '../errors.js';
 
 /** One trace line as the report reads it: every line has `event` and `timeNs`; the rest depends on the event. */
 export interface TraceRecord {
@@ -50,7 +50,7 @@ async function* readTraceFile(path: string): AsyncIterable<TraceRecord> {
   try {
     fd = openSync(path, 'r');
   } catch (error) {
-    throw new IoError(`cannot open the trace ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new IoError(`cannot open the trace ${path}: ${describeIoFailure(error)}`);
   }
   if (fstatSync(fd).isDirectory()) {
     closeSync(fd);

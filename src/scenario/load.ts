@@ -5,7 +5,7 @@ import { basename, dirname, extname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { msToNs } from '../clock/time.js';
 import type { LatencySpec } from '../client/latency.js';
-import { ScenarioError, WavertError } from '../errors.js';
+import { ScenarioError, WavertError, describeIoFailure } from '../errors.js';
 import { resolveStreamConfig, type ClientConfig, type StreamConfig, type TransportConfig } from '../session/config.js';
 import type { UsbSpeed } from '../transport/index.js';
 import { pcmFormat, WavReader, type WavFormat } from '../wav/index.js';
@@ -40,7 +40,7 @@ export function loadScenario(path: string, file: string = path): Scenario {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if (error instanceof WavertError) throw error;
-    throw new ScenarioError(`${file}: cannot read the scenario file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new ScenarioError(`${file}: cannot read the scenario file (${describeIoFailure(error)})`);
   }
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });

@@ -13,32 +13,6 @@ function isRetryable(error: unknown): boolean {
   return code === 'EAGAIN' || code === 'EWOULDBLOCK' || code === 'EINTR';
 }
 
-const errnoPhrases: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EISDIR: 'is a directory',
-  ENOTDIR: 'a part of the path is not a directory',
-  EMFILE: 'too many open files',
-  ENFILE: 'too many open files',
-  ENOSPC: 'no space left on device',
-  EDQUOT: 'disk quota exceeded',
-  EROFS: 'read-only file system',
-  EPIPE: 'the reading end of the pipe was closed',
-  EIO: 'input/output error',
-  EFBIG: 'file too large',
-  ENAMETOOLONG: 'file name too long',
-  EBADF: 'bad file descriptor',
-};
-
-/** "no such file" for ENOENT; the system message for anything unlisted. */
-export function describeIoFailure(error: unknown): string {
-  const errno = error as NodeJS.ErrnoException | null;
-  if (errno?.code !== undefined && errnoPhrases[errno.code] !== undefined) return errnoPhrases[errno.code] as string;
-  if (errno?.code !== undefined) return errno.code;
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** One read: bytes read (0 = end of file); position null reads sequentially. Retries while a pipe is empty but open. */
 export function readOnce(fd: number, buffer: Uint8Array, offset: number, length: number, position: number | null): number {
   for (;;) {

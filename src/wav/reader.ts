@@ -1,7 +1,8 @@
 // A synchronous, streaming WAV reader: validates the header, then hands out whole frames with bounded memory.
 import * as fs from 'node:fs';
 import { IoError, WavFormatError } from '../errors.js';
-import { describeIoFailure, readFully } from './fd-io.js';
+import { describeIoFailure } from '../errors.js';
+import { readFully } from './fd-io.js';
 import {
   WAVE_FORMAT_EXTENSIBLE, WAVE_FORMAT_IEEE_FLOAT, WAVE_FORMAT_PCM,
   countBits, formatProblem, formatTagName, hex16, hex32,

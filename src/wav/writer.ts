@@ -1,7 +1,8 @@
 // A synchronous, buffered WAV writer: correct headers for PCM, float (with `fact`) and WAVE_FORMAT_EXTENSIBLE.
 import * as fs from 'node:fs';
 import { IoError } from '../errors.js';
-import { describeIoFailure, writeFully } from './fd-io.js';
+import { describeIoFailure } from '../errors.js';
+import { writeFully } from './fd-io.js';
 import { formatProblem, formatTagOf, WAVE_FORMAT_EXTENSIBLE, WAVE_FORMAT_PCM, type WavFormat } from './format.js';
 
 const BUFFER_SIZE_IN_BYTES = 1024 * 1024;
