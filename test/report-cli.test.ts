@@ -75,7 +75,7 @@ describe('wavert report', () => {
     assert.equal(capture.stderr(), `wavert: ${join(run.dir, 'empty.ndjson')} is empty: a wavert trace starts with a 'stream' event\n`);
     const missing = captureIo(run.dir);
     assert.equal(await main(['report', 'missing.ndjson', '-o', 'x.svg'], missing.io), 2);
-    assert.equal(missing.stderr(), `wavert: cannot open the trace ${join(run.dir, 'missing.ndjson')}: ENOENT\n`);
+    assert.equal(missing.stderr(), `wavert: cannot open the trace ${join(run.dir, 'missing.ndjson')}: no such file\n`);
   });
 
   test('when a line lacks timeNs then exit 2 naming the line and the event', async () => {

@@ -143,7 +143,7 @@ describe('scenario validation', () => {
     assert.match(problems('input: [\n')[0]!, /^bad\.yaml:\d+:\d+: not valid YAML: /);
     assert.deepEqual(problems('seed: 1\nseed: 2\n'), ['bad.yaml:2:1: not valid YAML: Map keys must be unique']);
     assert.match(problems('')[0]!, /^bad\.yaml:1:1: \(top level\): expected a mapping with fields name, .*found nothing$/);
-    assert.throws(() => loadScenario(join(tmpdir(), 'wavert-no-such-scenario.yaml')), /cannot read the scenario file \(ENOENT\)/);
+    assert.throws(() => loadScenario(join(tmpdir(), 'wavert-no-such-scenario.yaml')), /cannot read the scenario file \(no such file\)/);
   });
 
   test('when the input WAV is missing then the path field is named with the reason', () => {
