@@ -15,7 +15,7 @@ function run(config: SpeakerWorkerConfig): void {
   try {
     Speaker = require('speaker') as typeof Speaker;
   } catch (error) {
-    process.stderr.write(`the optional 'speaker' package is not installed or not built (${(error as Error).message.split('\n')[0]})\n`);
+    process.stderr.write(`the optional 'speaker' package is not installed or not built (${(error as Error).message.split('\n')[0]}); on Debian: apt-get install libasound2-dev, then npm rebuild speaker\n`);
     process.exit(SPEAKER_NOT_INSTALLED_EXIT);
   }
   const speaker = new Speaker({
