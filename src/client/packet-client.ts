@@ -1,9 +1,10 @@
-import { EventPriority, type Scheduler } from '../clock/scheduler.js';
+import type { Scheduler } from '../clock/scheduler.js';
 import {
   KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM, STATUS_DATA_LATE_ERROR, STATUS_DATA_OVERRUN, STATUS_SUCCESS,
   type NtStatus, type WaveRTStream,
 } from '../engine/index.js';
 import type { LatencySampler } from './latency.js';
+import { ClientWaker, LinearPacketCount } from './pacing.js';
 
 const TWO_POW_32 = 0x1_0000_0000;
 
@@ -33,29 +34,25 @@ export class PacketRenderClient {
   readonly stream: WaveRTStream;
   private readonly scheduler: Scheduler;
   private readonly source: PcmSource;
-  private readonly wakeLatency: LatencySampler;
-  private readonly processingNs: number;
   private readonly prerollPackets: number;
 
   private clientState: PacketClientState = 'idle';
   /** The linear number of the next packet the client means to write. */
   private nextPacket = 0;
   /** The last packet count seen, unwrapped to a linear number. */
-  private linearCount = 0;
+  private readonly count = new LinearPacketCount();
   private staged: Buffer;
   private stagedLength = -1;
   private lookahead: Buffer;
   private lookaheadLength = -1;
   private sourceEnded = false;
-  private wakePending = false;
-  private stalledUntilNs = 0;
   /** The packet number the client skips writing (scenario hook), and how many more after it. */
   private skipRemaining = 0;
   /** Extra flag bits for the client's next writes (scenario hook), and how many writes still carry them. */
   private extraFlags = 0;
   private extraFlagsRemaining = 0;
-  private readonly onWake = (timeNs: number): void => this.wake(timeNs);
-  private readonly onNotification = (_count: number, timeNs: number): void => this.scheduleWake(timeNs);
+  private readonly waker: ClientWaker;
+  private readonly onNotification = (_count: number, timeNs: number): void => this.waker.signal(timeNs);
 
   /** Packets written successfully, and frames of the source delivered in them. */
   packetsWritten = 0;
@@ -67,8 +64,11 @@ export class PacketRenderClient {
     this.scheduler = scheduler;
     this.stream = stream;
     this.source = source;
-    this.wakeLatency = options.wakeLatency ?? (() => 0);
-    this.processingNs = options.processingNs ?? 0;
+    this.waker = new ClientWaker(
+      scheduler, options.wakeLatency ?? (() => 0), options.processingNs ?? 0,
+      () => this.clientState !== 'stopped' && this.clientState !== 'eos-sent',
+      () => this.wake(),
+    );
     this.prerollPackets = Math.max(1, Math.min(options.prerollPackets ?? stream.notifications, stream.notifications));
     this.staged = Buffer.alloc(stream.packetSize);
     this.lookahead = Buffer.alloc(stream.packetSize);
@@ -90,8 +90,8 @@ export class PacketRenderClient {
 
   /** Writes what may be written before RUN. The stream must be in ACQUIRE or PAUSE. */
   preroll(): void {
-    this.linearCount = this.stream.getPacketCount();
-    this.nextPacket = this.linearCount;
+    this.count.value = this.stream.getPacketCount();
+    this.nextPacket = this.count.value;
     this.fill(this.prerollPackets - 1);
     if (this.clientState === 'idle') this.setClientState('prerolled');
   }
@@ -99,18 +99,19 @@ export class PacketRenderClient {
   /** Call right after the stream entered RUN: the client tops up the buffer after its wake-up latency. */
   started(): void {
     if (this.clientState !== 'eos-sent') this.setClientState('streaming');
-    this.scheduleWake(this.scheduler.timeNs);
+    this.waker.signal(this.scheduler.timeNs);
   }
 
   /** Stops reacting to events (the stream is being torn down). */
   stop(): void {
     this.setClientState('stopped');
+    this.waker.cancel();
     this.stream.unregisterNotificationEvent(this.onNotification);
   }
 
   /** Scenario hook: the client does nothing until `timeNs`; events meanwhile collapse into one wake-up. */
   stallUntil(timeNs: number): void {
-    if (timeNs > this.stalledUntilNs) this.stalledUntilNs = timeNs;
+    this.waker.stallUntil(timeNs);
   }
 
   /** Scenario hook: do not write the next `count` packets the client would write (their audio is dropped). */
@@ -126,7 +127,7 @@ export class PacketRenderClient {
 
   /** Scenario hook: end the stream at the next write, with this EOS packet length in bytes. */
   endStreamNow(eosPacketLength: number): NtStatus {
-    this.refreshCount();
+    this.count.refresh(this.stream);
     this.stageIfNeeded();
     const length = Math.min(eosPacketLength, Math.max(this.stagedLength, 0));
     return this.writeStaged(this.nextPacket, KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM, length, true, eosPacketLength);
@@ -142,25 +143,11 @@ export class PacketRenderClient {
     return status;
   }
 
-  private scheduleWake(timeNs: number): void {
-    if (this.wakePending || this.clientState === 'stopped' || this.clientState === 'eos-sent') return;
-    this.wakePending = true;
-    // floating: on a real clock the client acts when it really got to run
-    this.scheduler.at(timeNs + this.wakeLatency() + this.processingNs, EventPriority.client, this.onWake, 0, true);
-  }
-
-  private wake(timeNs: number): void {
-    this.wakePending = false;
-    if (this.clientState === 'stopped' || this.clientState === 'eos-sent') return;
-    if (this.stalledUntilNs > timeNs) {
-      this.wakePending = true;
-      this.scheduler.at(this.stalledUntilNs, EventPriority.client, this.onWake, 0, true);
-      return;
-    }
+  private wake(): void {
     const streamState = this.stream.getState();
     // the OS writes packets only in PAUSE (pre-roll) and RUN; after a STOP it pre-rolls afresh
     if (streamState === 'STOP' || streamState === 'ACQUIRE') return;
-    this.refreshCount();
+    this.count.refresh(this.stream);
     const running = streamState === 'RUN';
     const highest = running ? Math.max(1, this.stream.notifications - 1) : this.prerollPackets - 1;
     this.fill(highest);
@@ -171,7 +158,7 @@ export class PacketRenderClient {
     // bounded: a full window plus one resynchronisation per call
     let attempts = this.stream.notifications + 2;
     while (attempts-- > 0 && this.clientState !== 'eos-sent' && this.clientState !== 'stopped') {
-      if (this.nextPacket - this.linearCount > highestDelta) return;
+      if (this.nextPacket - this.count.value > highestDelta) return;
       this.stageIfNeeded();
       if (this.skipRemaining > 0) {
         this.skipRemaining--;
@@ -183,8 +170,8 @@ export class PacketRenderClient {
       const flags = (isLast ? KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM : 0) | this.takeExtraFlags();
       const status = this.writeStaged(this.nextPacket, flags, isLast ? this.stagedLength : 0, isLast, -1);
       if (status === STATUS_DATA_LATE_ERROR || status === STATUS_DATA_OVERRUN) {
-        this.refreshCount();
-        this.nextPacket = this.linearCount + (this.stream.getState() === 'RUN' ? 1 : 0);
+        this.count.refresh(this.stream);
+        this.nextPacket = this.count.value + (this.stream.getState() === 'RUN' ? 1 : 0);
       } else if (status !== STATUS_SUCCESS) {
         return;
       }
@@ -215,11 +202,6 @@ export class PacketRenderClient {
     if (this.extraFlagsRemaining === 0) return 0;
     this.extraFlagsRemaining--;
     return this.extraFlags;
-  }
-
-  private refreshCount(): void {
-    const count = this.stream.getPacketCount();
-    this.linearCount += (count - (this.linearCount % TWO_POW_32) + TWO_POW_32) % TWO_POW_32;
   }
 
   private stageIfNeeded(): void {

@@ -5,6 +5,7 @@ import {
   type NtStatus, type WaveRTStream,
 } from '../engine/index.js';
 import type { LatencySampler } from './latency.js';
+import { ClientWaker, LinearPacketCount } from './pacing.js';
 import type { WaveHeader, WaveHeaderQueue } from './waveout-queue.js';
 
 const TWO_POW_32 = 0x1_0000_0000;
@@ -47,19 +48,17 @@ export class WaveOutFeeder {
   /** Bumped on pause and reset, so that events scheduled before them do nothing. */
   private generation = 0;
   private nextPacket = 0;
-  private linearCount = 0;
+  private readonly count = new LinearPacketCount();
   private readonly staged: Buffer;
   private stagedLength = -1;
   private stagedValidLength = 0;
   private stagedIsEos = false;
   private endOfData = false;
-  private wakePending = false;
   private doneCheckPending = false;
-  private stalledUntilNs = 0;
-  private readonly onWake = (timeNs: number, generation: number): void => this.wake(timeNs, generation);
+  private readonly waker: ClientWaker;
   private readonly onStart = (_timeNs: number, generation: number): void => this.runStart(generation);
   private readonly onDoneCheck = (timeNs: number, generation: number): void => this.doneCheck(timeNs, generation);
-  private readonly onNotification = (_count: number, timeNs: number): void => this.scheduleWake(timeNs);
+  private readonly onNotification = (_count: number, timeNs: number): void => this.waker.signal(timeNs);
   private readonly onStreamEnd = (timeNs: number): void => this.deliverPlayed(timeNs);
 
   packetsWritten = 0;
@@ -79,6 +78,7 @@ export class WaveOutFeeder {
     this.prerollPackets = Math.max(1, Math.min(options.prerollPackets ?? stream.notifications, stream.notifications));
     this.blockAlign = stream.getFormat().blockAlign;
     this.staged = Buffer.alloc(stream.packetSize);
+    this.waker = new ClientWaker(scheduler, this.wakeLatency, this.processingNs, () => this.feederState === 'running', () => this.wake());
     stream.registerNotificationEvent(this.onNotification);
     stream.onEnd(this.onStreamEnd);
   }
@@ -114,7 +114,7 @@ export class WaveOutFeeder {
     // a start not yet run is cancelled: WODM_RESTART starts again
     if (this.feederState === 'starting') this.setFeederState('idle');
     this.generation++;
-    this.wakePending = false;
+    this.waker.cancel();
     this.doneCheckPending = false;
   }
 
@@ -123,7 +123,7 @@ export class WaveOutFeeder {
     if (this.feederState !== 'paused' && this.feederState !== 'eos-sent') return;
     this.stream.stepTo('RUN');
     if (this.feederState === 'paused') this.setFeederState('running');
-    this.scheduleWake(this.scheduler.timeNs);
+    this.waker.signal(this.scheduler.timeNs);
     this.scheduleDoneCheck();
   }
 
@@ -131,12 +131,12 @@ export class WaveOutFeeder {
   reset(): void {
     this.stream.stepTo('STOP');
     this.generation++;
-    this.wakePending = false;
+    this.waker.cancel();
     this.doneCheckPending = false;
     this.stagedLength = -1;
     this.endOfData = false;
     // STOP set the packet count to 0: the feeder's unwrapped count starts over with it
-    this.linearCount = 0;
+    this.count.value = 0;
     this.nextPacket = 0;
     this.setFeederState('idle');
   }
@@ -144,12 +144,13 @@ export class WaveOutFeeder {
   /** Stops reacting to notifications (the run is being torn down). */
   stop(): void {
     this.generation++;
+    this.waker.cancel();
     this.stream.unregisterNotificationEvent(this.onNotification);
   }
 
   /** Scenario hook: the driver thread does nothing until `timeNs` (the host falls behind). */
   stallUntil(timeNs: number): void {
-    if (timeNs > this.stalledUntilNs) this.stalledUntilNs = timeNs;
+    this.waker.stallUntil(timeNs);
   }
 
   /** Bytes the DMA has played since the last STOP (WODM_GETPOS in bytes). */
@@ -160,31 +161,17 @@ export class WaveOutFeeder {
   private runStart(generation: number): void {
     if (generation !== this.generation || this.feederState !== 'starting') return;
     this.stream.stepTo('PAUSE');
-    this.refreshCount();
-    this.nextPacket = this.linearCount;
+    this.count.refresh(this.stream);
+    this.nextPacket = this.count.value;
     this.fill(this.prerollPackets - 1);
     this.stream.setState('RUN');
     if (this.feederState === 'starting') this.setFeederState('running');
-    this.scheduleWake(this.scheduler.timeNs);
+    this.waker.signal(this.scheduler.timeNs);
     this.scheduleDoneCheck();
   }
 
-  private scheduleWake(timeNs: number): void {
-    if (this.wakePending || this.feederState !== 'running') return;
-    this.wakePending = true;
-    this.scheduler.at(timeNs + this.wakeLatency() + this.processingNs, EventPriority.client, this.onWake, this.generation, true);
-  }
-
-  private wake(timeNs: number, generation: number): void {
-    if (generation !== this.generation) return;
-    this.wakePending = false;
-    if (this.feederState !== 'running') return;
-    if (this.stalledUntilNs > timeNs) {
-      this.wakePending = true;
-      this.scheduler.at(this.stalledUntilNs, EventPriority.client, this.onWake, this.generation, true);
-      return;
-    }
-    this.refreshCount();
+  private wake(): void {
+    this.count.refresh(this.stream);
     this.fill(Math.max(1, this.stream.notifications - 1));
     this.scheduleDoneCheck();
   }
@@ -194,12 +181,12 @@ export class WaveOutFeeder {
     // bounded: a full window plus one resynchronisation per call
     let attempts = this.stream.notifications + 2;
     while (attempts-- > 0 && (this.feederState === 'running' || this.feederState === 'starting')) {
-      if (this.nextPacket - this.linearCount > highestDelta) return;
+      if (this.nextPacket - this.count.value > highestDelta) return;
       if (this.stagedLength < 0) this.stage();
       const status = this.writeStaged(this.nextPacket);
       if (status === STATUS_DATA_LATE_ERROR || status === STATUS_DATA_OVERRUN) {
-        this.refreshCount();
-        this.nextPacket = this.linearCount + (this.stream.getState() === 'RUN' ? 1 : 0);
+        this.count.refresh(this.stream);
+        this.nextPacket = this.count.value + (this.stream.getState() === 'RUN' ? 1 : 0);
       } else if (status !== STATUS_SUCCESS) {
         return;
       }
@@ -236,11 +223,6 @@ export class WaveOutFeeder {
     this.nextPacket = linearPacketNumber + 1;
     if (this.stagedIsEos) this.setFeederState('eos-sent');
     return status;
-  }
-
-  private refreshCount(): void {
-    const count = this.stream.getPacketCount();
-    this.linearCount += (count - (this.linearCount % TWO_POW_32) + TWO_POW_32) % TWO_POW_32;
   }
 
   /** Completes every header the DMA has played past; called at the exact time the front header ends. */
