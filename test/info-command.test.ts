@@ -3,30 +3,20 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WavFormatError } from '../src/errors.js';
 import { infoCommand, formatDurationMs, type WavInfo } from '../src/cli/info.js';
-import type { CliIo } from '../src/cli/io.js';
 import { wavCases, wavCaseFileName } from './support/make-fixtures.js';
+import { captureIo } from './support/audio-files.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const relativeFixture = (name: string) => path.join('fixtures', 'wav', `${name}.wav`);
 const fixture = (name: string) => path.join(repoRoot, relativeFixture(name));
 const cli = path.join(repoRoot, 'bin', 'wavert.js');
 
-function captureIo(): { io: CliIo; stdout: () => string; stderr: () => string } {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdoutText = '';
-  let stderrText = '';
-  out.on('data', (data: Buffer) => { stdoutText += data.toString(); });
-  err.on('data', (data: Buffer) => { stderrText += data.toString(); });
-  return { io: { stdout: out, stderr: err, stdin: new PassThrough(), env: {}, cwd: repoRoot }, stdout: () => stdoutText, stderr: () => stderrText };
-}
 
 async function infoJson(file: string): Promise<WavInfo> {
-  const capture = captureIo();
+  const capture = captureIo(repoRoot);
   assert.equal(await infoCommand(file, { json: true }, capture.io), 0);
   const lines = capture.stdout().trimEnd().split('\n');
   assert.equal(lines.length, 1, 'one JSON object on one line');
@@ -35,7 +25,7 @@ async function infoJson(file: string): Promise<WavInfo> {
 
 describe('wavert info (function)', () => {
   test('when an extensible float file is shown as text then format, sub-format, mask, frames, duration and chunks appear', async () => {
-    const capture = captureIo();
+    const capture = captureIo(repoRoot);
     const file = fixture('extensible-float32-stereo');
     assert.equal(await infoCommand(file, {}, capture.io), 0);
     assert.equal(capture.stdout(), [
@@ -97,7 +87,7 @@ describe('wavert info (function)', () => {
   });
 
   test('when a bad file is inspected then infoCommand rejects with the WavFormatError sentence', async () => {
-    await assert.rejects(infoCommand(fixture('short-fmt'), {}, captureIo().io), (error: unknown) => error instanceof WavFormatError && /shorter than the 16 bytes/.test(error.message));
+    await assert.rejects(infoCommand(fixture('short-fmt'), {}, captureIo(repoRoot).io), (error: unknown) => error instanceof WavFormatError && /shorter than the 16 bytes/.test(error.message));
   });
 
   test('when durations are formatted then they read h:mm:ss.mmm', () => {

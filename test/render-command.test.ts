@@ -123,6 +123,19 @@ describe('wavert render: what the device played', () => {
   });
 });
 
+describe('wavert render: diagnostics', () => {
+  test('when --log-level is silent then the warning that warn shows is not printed, and the run is the same', () => {
+    const input = makeWav('quiet.wav', 4800);
+    const loud = wavert(['render', input, '-o', join(dir, 'loud-out.wav'), '--notifications', '3', '--buffer-ms', '30', '--json']);
+    const quiet = wavert(['render', input, '-o', join(dir, 'quiet-out.wav'), '--notifications', '3', '--buffer-ms', '30', '--json', '--log-level', 'silent']);
+    assert.equal(loud.status, 0, loud.stderr);
+    assert.equal(quiet.status, 0, quiet.stderr);
+    assert.match(loud.stderr, /warning: 3 notifications per buffer is a model extension/);
+    assert.equal(quiet.stderr, '');
+    assert.deepEqual(JSON.parse(quiet.stdout.toString()).statuses, JSON.parse(loud.stdout.toString()).statuses);
+  });
+});
+
 describe('wavert render: bad usage', () => {
   const cases: Array<[string, string[], RegExp]> = [
     ['a non-number buffer size', ['--buffer-ms', 'abc'], /--buffer-ms must be a number from 0\.01 to 10000, got 'abc'/],

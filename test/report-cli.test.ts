@@ -3,21 +3,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { main } from '../src/cli/main.js';
-import type { CliIo } from '../src/cli/io.js';
 import { reportCommand } from '../src/cli/report.js';
 import { glitchRun, parseXml, findAll, hasClass, type GlitchRun } from './report-support.js';
+import { captureIo } from './support/audio-files.js';
 
-function captureIo(cwd: string): { io: CliIo; stdout: () => string; stderr: () => string } {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdoutText = '';
-  let stderrText = '';
-  out.on('data', (data: Buffer) => { stdoutText += data.toString(); });
-  err.on('data', (data: Buffer) => { stderrText += data.toString(); });
-  return { io: { stdout: out, stderr: err, stdin: new PassThrough(), env: {}, cwd }, stdout: () => stdoutText, stderr: () => stderrText };
-}
 
 describe('wavert report', () => {
   let run: GlitchRun;

@@ -155,3 +155,12 @@ export function addClientTransportOptions<T extends { option(flags: string, desc
     .option('--usb-interval <n>', 'usb: service interval in (micro)frames: 1, 2, 4 or 8 (default 1)')
     .option('--max-bytes-per-interval <n>', "usb: the endpoint's maximum bytes per service interval (default: what the format needs)");
 }
+
+/** Declares what every model run can write besides its audio: trace, report, JSON summary, diagnostics. */
+export function addRunOutputOptions<T extends { option(flags: string, description: string): T }>(command: T, reportNote = ''): T {
+  return command
+    .option('--trace <file.ndjson>', 'write the event trace (NDJSON, one event per line)')
+    .option('--report <file>', `also draw the run: a timeline (.svg) or a self-contained HTML report (.html)${reportNote}`)
+    .option('--json', 'print the summary as JSON on stdout')
+    .option('--log-level <level>', `diagnostics on stderr: ${LOG_LEVELS.join(', ')} (default warn)`);
+}

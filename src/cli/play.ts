@@ -18,7 +18,7 @@ import { EXIT_INTERRUPTED, EXIT_OK } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { KeyControl, LiveView, type KeySource, type LiveSnapshot } from './live-view.js';
 import {
-  addClientTransportOptions, addModelOptions, clientTransportFromOptions, LOG_LEVELS, parseChoice, parseInteger, streamConfigFromOptions,
+  addClientTransportOptions, addModelOptions, addRunOutputOptions, clientTransportFromOptions, LOG_LEVELS, parseChoice, parseInteger, streamConfigFromOptions,
   type ClientTransportOptionValues, type LogLevel, type ModelOptionValues,
 } from './options.js';
 import { formatClockTime, parseTimeOption, timeNsToFrames } from './play-time.js';
@@ -324,11 +324,7 @@ export const registerPlay: CommandRegistration = (program: Command, io, setExitC
     .option('--duration <time>', 'play at most this long (same forms as --start)')
     .option('--latency-ms <ms>', `the player's buffer in ms (default ${DEFAULT_LATENCY_MS}, at least two packets)`)
     .option('-q, --quiet', 'no live status area');
-  addClientTransportOptions(addModelOptions(command))
-    .option('--trace <file.ndjson>', 'write the event trace (NDJSON, one event per line)')
-    .option('--report <file>', 'also draw the run: a timeline (.svg) or a self-contained HTML report (.html); --record adds the waveform')
-    .option('--json', 'print the summary as JSON on stdout')
-    .option('--log-level <level>', `diagnostics on stderr: ${LOG_LEVELS.join(', ')} (default warn)`)
+  addRunOutputOptions(addClientTransportOptions(addModelOptions(command)), '; --record adds the waveform')
     .action(async (input: string, options: PlayOptions) => {
       setExitCode(await playCommand(input, options, io));
     });

@@ -11,7 +11,7 @@ import type { CommandRegistration } from './commands.js';
 import { Diagnostics } from './diagnostics.js';
 import type { CliIo } from './io.js';
 import {
-  addClientTransportOptions, addModelOptions, clientTransportFromOptions, LOG_LEVELS, parseChoice, streamConfigFromOptions,
+  addClientTransportOptions, addModelOptions, addRunOutputOptions, clientTransportFromOptions, LOG_LEVELS, parseChoice, streamConfigFromOptions,
   type ClientTransportOptionValues, type LogLevel, type ModelOptionValues,
 } from './options.js';
 
@@ -107,11 +107,7 @@ export const registerRender: CommandRegistration = (program: Command, io, setExi
     .description('run the model on the virtual clock (as fast as possible) and write exactly what the device played')
     .argument('<in.wav>', "input WAV file ('-' for stdin)")
     .requiredOption('-o, --output <out.wav>', "output WAV file ('-' for stdout)");
-  addClientTransportOptions(addModelOptions(command))
-    .option('--trace <file.ndjson>', 'write the event trace (NDJSON, one event per line)')
-    .option('--report <file>', 'also draw the run: a timeline (.svg) or a self-contained HTML report (.html)')
-    .option('--json', 'print the summary as JSON on stdout')
-    .option('--log-level <level>', `diagnostics on stderr: ${LOG_LEVELS.join(', ')} (default warn)`)
+  addRunOutputOptions(addClientTransportOptions(addModelOptions(command)))
     .action(async (input: string, options: RenderOptions) => {
       setExitCode(await renderCommand(input, options, io));
     });

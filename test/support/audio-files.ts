@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import type { CliIo } from '../../src/cli/io.js';
 import { WavReader, WavWriter, type WavFormat } from '../../src/wav/index.js';
 import { fixtureAudio } from './wav-bytes.js';
@@ -22,15 +23,19 @@ export function writeTestWav(dir: string, name: string, frames: number, format: 
   return path;
 }
 
-/** A CliIo that keeps what a command printed. */
+/** A CliIo over real streams that keeps what a command printed. */
+export function captureIo(cwd = process.cwd()): { io: CliIo; stdout: () => string; stderr: () => string } {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let stdoutText = '';
+  let stderrText = '';
+  out.on('data', (data: Buffer) => { stdoutText += data.toString(); });
+  err.on('data', (data: Buffer) => { stderrText += data.toString(); });
+  return { io: { stdout: out, stderr: err, stdin: new PassThrough(), env: {}, cwd }, stdout: () => stdoutText, stderr: () => stderrText };
+}
+
+/** The same capture, read back from the io itself. */
 export function memoryIo(): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (text: string) => { out += text; return true; } },
-    stderr: { write: (text: string) => { err += text; return true; } },
-    env: {},
-    out: () => out,
-    err: () => err,
-  } as unknown as CliIo & { out: () => string; err: () => string };
+  const capture = captureIo();
+  return Object.assign(capture.io, { out: capture.stdout, err: capture.stderr });
 }
