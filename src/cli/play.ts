@@ -246,7 +246,7 @@ export async function playCommand(inputPath: string, options: PlayOptions, io: C
         elapsedNs: framesToNs(playedFrames, format.sampleRate),
         totalNs,
         paused,
-        packetCount: session.stream.getPacketCount(),
+        packetCount: session.stream.getPacketCount().packetCount,
         bufferFillBytes: size === 0 ? 0 : (position.writeOffsetInBytes - position.playOffsetInBytes + size) % size,
         bufferSizeBytes: size,
         underrunEvents: session.recorder.underrunEvents,

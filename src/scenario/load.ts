@@ -6,7 +6,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { msToNs } from '../clock/time.js';
 import type { LatencySpec } from '../client/latency.js';
 import { ScenarioError, WavertError, describeIoFailure } from '../errors.js';
-import { resolveStreamConfig, type ClientConfig, type StreamConfig, type TransportConfig } from '../session/config.js';
+import { fifoBytesProblem, resolveStreamConfig, type ClientConfig, type StreamConfig, type TransportConfig } from '../session/config.js';
 import type { UsbSpeed } from '../transport/index.js';
 import { pcmFormat, WavReader, type WavFormat } from '../wav/index.js';
 import { actionDefinition } from './actions.js';
@@ -210,6 +210,11 @@ function resolveLatency(raw: Raw | undefined, semantic: Semantic): LatencySpec {
 }
 
 function checkStreamFits(format: WavFormat, frames: number, stream: StreamConfig, semantic: Semantic): void {
+  const fifoProblem = fifoBytesProblem(stream.fifoBytes, format);
+  if (fifoProblem) {
+    semantic('stream.fifoBytes', `a whole number of ${format.blockAlign}-byte frames`, String(stream.fifoBytes));
+    return;
+  }
   const config = resolveStreamConfig(stream, format);
   const granule = Math.max(1, config.notifications) * format.blockAlign;
   const sizePath = stream.bufferBytes !== undefined ? 'stream.bufferBytes' : stream.bufferMs !== undefined ? 'stream.bufferMs' : 'stream';

@@ -8,7 +8,7 @@ import { UsbIsochTransport } from '../transport/usb-transport.js';
 import { resolveUsbConfig } from '../transport/usb-config.js';
 import { AllocationError, StateError } from '../errors.js';
 import {
-  STATUS_SUCCESS, WaveRTMiniport, statusName,
+  STATUS_SUCCESS, WaveRTMiniport, describeNeverEnded, statusName,
   type AllocationResult, type AudioFormat, type DmaOutput, type WaveRTStream,
 } from '../engine/index.js';
 import { RunRecorder } from '../report/recorder.js';
@@ -41,6 +41,9 @@ export interface WaveOutParts {
   device: WaveOutDevice;
   app: WaveOutApplication;
 }
+
+/** How long a run without a model-time limit goes on once its stream is known never to end. */
+export const NEVER_ENDING_GRACE_NS = 1_000_000_000;
 
 /** Session states; `transition` is the only way between them. */
 export type SessionState = 'ready' | 'running' | 'ended' | 'stopped';
@@ -83,6 +86,9 @@ export class Session {
     if (this.allocation.status !== STATUS_SUCCESS) {
       throw new AllocationError(`cannot allocate the WaveRT buffer: ${this.allocation.reason} (${statusName(this.allocation.status)})`);
     }
+    if (this.allocation.packetsSplitFrames) {
+      throw new AllocationError(`the ${this.config.profile} profile rounds the buffer to block align only (allocationRounding: block-align), and ${this.allocation.reason}, which the model cannot play; ask for a multiple of ${this.config.notifications} × ${options.format.blockAlign} bytes`);
+    }
     this.stream.addObserver(this.recorder);
     const transport = options.transport ?? { kind: 'direct' };
     this.usb = transport.kind === 'usb'
@@ -93,13 +99,11 @@ export class Session {
       : null;
     this.stream.attachOutput(this.usb ?? options.output);
     const client = options.client ?? { kind: 'packet' };
-    const prerollPackets = this.config.profile === 'sysvad' ? 1 : this.config.notifications;
     if (client.kind === 'waveout') {
       const waveOut = resolveWaveOutConfig(client, options.format);
       const device = new WaveOutDevice(this.scheduler, this.stream, {
         wakeLatency: options.wakeLatency,
         processingNs: options.processingNs,
-        prerollPackets,
         trace: this.trace ? (timeNs, fields) => this.recorder.traceEvent('waveout', timeNs, fields) : null,
       });
       const app = new WaveOutApplication(this.scheduler, device, options.source, {
@@ -114,7 +118,6 @@ export class Session {
       this.packetClient = new PacketRenderClient(this.scheduler, this.stream, options.source, {
         wakeLatency: options.wakeLatency,
         processingNs: options.processingNs,
-        prerollPackets,
       });
     }
     this.stream.onEnd((timeNs) => {
@@ -184,15 +187,32 @@ export class Session {
 
   /** As fast as possible on virtual time; `limitNs` bounds runs that never send EOS. */
   runVirtual(limitNs = Number.POSITIVE_INFINITY): RunSummary {
+    if (!Number.isFinite(limitNs)) this.limitNeverEndingRuns();
     this.start();
     this.scheduler.runVirtual(limitNs);
     return this.finish();
   }
 
   async runRealtime(limitNs = Number.POSITIVE_INFINITY): Promise<RunSummary> {
+    if (!Number.isFinite(limitNs)) this.limitNeverEndingRuns();
     this.start();
     await this.scheduler.runRealtime(limitNs);
     return this.finish();
+  }
+
+  /**
+   * Without a model-time limit (render, play), a stream that can never end stops NEVER_ENDING_GRACE_NS after
+   * the EOS it will never reach, or after the input's duration when the driver has no timer at all.
+   */
+  private limitNeverEndingRuns(): void {
+    const stopLater = (fromNs: number): void => {
+      this.scheduler.at(fromNs + NEVER_ENDING_GRACE_NS, EventPriority.action, () => this.stop());
+    };
+    this.stream.onNeverEnding(stopLater);
+    if (this.stream.neverEndedReason === 'no-timer' && this.stream.notifications > 0) {
+      const inputNs = this.input?.frames ? Math.ceil((this.input.frames * 1e9) / this.format.sampleRate) : 0;
+      stopLater(this.scheduler.timeNs + inputNs);
+    }
   }
 
   private finish(): RunSummary {
@@ -209,12 +229,13 @@ export class Session {
       allocation: this.allocation,
       format: this.format,
       packetFrames: this.stream.packetFrameCount,
-      packetCount: this.stream.getPacketCount(),
+      packetCount: this.stream.getPacketCount().packetCount,
       ended: this.sessionState === 'ended',
       clock: this.scheduler.clock.realtime ? 'realtime' : 'virtual',
       modelTimeNs: this.scheduler.timeNs,
       input: this.input,
       framesDelivered: this.packetClient ? this.packetClient.framesDelivered : this.waveOut!.device.feeder.framesFed,
+      neverEnded: this.sessionState === 'ended' ? null : describeNeverEnded(this.stream.neverEndedReason, this.stream.notificationIntervalMs),
     });
     if (this.waveOut) summary.waveOut = waveOutSummary(this.waveOut.device, this.waveOut.app);
     if (this.usb) {
