@@ -219,8 +219,10 @@ export class PacketRenderClient {
 
   /** True when the source has nothing after the staged packet (so a full last packet carries the EOS flag). */
   private nextIsEnd(): boolean {
+    // a lookahead already read (a refused write asks again) holds the source's last frames
+    if (this.lookaheadLength >= 0) return this.lookaheadLength === 0;
     if (this.sourceEnded) return true;
-    if (this.lookaheadLength < 0) this.lookaheadLength = this.readInto(this.lookahead);
+    this.lookaheadLength = this.readInto(this.lookahead);
     return this.lookaheadLength === 0;
   }
 
