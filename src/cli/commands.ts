@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { CliIo } from './io.js';
 import { registerInfo } from './info.js';
 import { registerPlay } from './play.js';
+import { registerProfiles } from './profiles.js';
 import { registerRender } from './render.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
@@ -18,4 +19,5 @@ export const commandRegistrations: CommandRegistration[] = [
   registerReport,
   registerInfo,
   registerSinks,
+  registerProfiles,
 ];

@@ -127,7 +127,7 @@ function formatSinkLines(report: PlaySinkReport, sampleRate: number, blockAlign:
 
 export async function playCommand(inputPath: string, options: PlayOptions, io: CliIo, signals: PlaySignals = processSignals): Promise<number> {
   const diagnostics = new Diagnostics(io, parseChoice<LogLevel>('--log-level', options.logLevel, LOG_LEVELS));
-  const stream = streamConfigFromOptions(options);
+  const stream = await streamConfigFromOptions(options, io.cwd);
   const pipeline = clientTransportFromOptions(options);
   const request = parseSinkSpec(options.sink ?? 'auto');
   if (options.device !== undefined && (request.kind === 'null' || request.kind === 'file')) {

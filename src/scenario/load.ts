@@ -9,6 +9,8 @@ import { ScenarioError, WavertError, describeIoFailure } from '../errors.js';
 import { fifoBytesProblem, resolveStreamConfig, type ClientConfig, type StreamConfig, type TransportConfig } from '../session/config.js';
 import type { UsbSpeed } from '../transport/index.js';
 import { pcmFormat, WavReader, type WavFormat } from '../wav/index.js';
+import { builtinProfileNames } from '../engine/index.js';
+import { resolveProfileReference } from '../profile/load.js';
 import { actionDefinition } from './actions.js';
 import type { CountExpectation, Expectations, InputSpec, RangeExpectation, Scenario, SignalKind, TimelineEntry } from './model.js';
 import { scenarioSpec } from './schema.js';
@@ -84,7 +86,7 @@ function resolveScenario(file: string, directory: string, raw: Raw, at: (path: s
     fifoBytes: streamRaw.fifoBytes as number | undefined,
     chipsetDelayIn100ns: streamRaw.chipsetDelay100ns as number | undefined,
     codecDelayIn100ns: streamRaw.codecDelay100ns as number | undefined,
-    profile: streamRaw.profile as StreamConfig['profile'],
+    profile: typeof streamRaw.profile === 'string' ? resolveScenarioProfile(streamRaw.profile, directory, semantic) : undefined,
   };
   const clientRaw = (raw.client as Raw | undefined) ?? {};
   const wakeLatency = resolveLatency(clientRaw.wakeLatency as Raw | undefined, semantic);
@@ -206,6 +208,17 @@ function resolveLatency(raw: Raw | undefined, semantic: Semantic): LatencySpec {
       return { kind: 'lognormal', medianNs: msToNs(raw.medianMs as number), sigma: raw.sigma as number };
     default:
       return { kind: 'fixed', valueNs: msToNs(raw.valueMs as number) };
+  }
+}
+
+/** A built-in's name, or a profile file relative to the scenario; its problems become the scenario's. */
+function resolveScenarioProfile(reference: string, directory: string, semantic: Semantic): StreamConfig['profile'] {
+  try {
+    return resolveProfileReference(reference, directory);
+  } catch (error) {
+    if (!(error instanceof WavertError)) throw error;
+    semantic('stream.profile', `${builtinProfileNames.join(', ')} or a valid profile file`, error.message);
+    return undefined;
   }
 }
 

@@ -7,7 +7,7 @@ import { EventPriority } from '../clock/scheduler.js';
 import { SystemClock } from '../clock/system-clock.js';
 import { framesToNs } from '../clock/time.js';
 import { createLatencySampler } from '../client/latency.js';
-import { STATUS_SUCCESS, statusName, type DmaOutput, type NtStatus } from '../engine/index.js';
+import { STATUS_SUCCESS, statusName, type DmaOutput, type DriverProfile, type NtStatus } from '../engine/index.js';
 import { ScenarioError, WavertError } from '../errors.js';
 import { createTraceWriter, type RunSummary, type TraceWriter } from '../report/index.js';
 import { Session } from '../session/session.js';
@@ -34,6 +34,8 @@ export interface ScenarioRunOptions {
   /** Real time: the run goes on the system clock to this sink (opened for the scenario's format). */
   realtime?: { openSink(format: WavFormat): Promise<Sink> };
   report?: ScenarioReportHook;
+  /** Runs every scenario against this driver profile instead of its own (wavert run --profile). */
+  profile?: DriverProfile;
 }
 
 export type ScenarioStatus = 'passed' | 'failed' | 'invalid' | 'error';
@@ -194,7 +196,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
       format,
       source: new MemorySource(input.bytes),
       output,
-      stream: scenario.stream,
+      stream: options.profile ? { ...scenario.stream, profile: options.profile } : scenario.stream,
       clock: options.realtime ? new SystemClock() : undefined,
       trace,
       wakeLatency: createLatencySampler(scenario.client.wakeLatency, deriveSeed(scenario.seed, 'client.wakeLatency')),
