@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import type { RunSummary } from '../report/summary.js';
 import { createTraceWriter, type TraceWriter } from '../report/trace.js';
-import { Session, ChunkedOutput, pcmSourceFrom, type ClientConfig, type StreamConfig, type TransportConfig } from '../session/index.js';
+import { Session, pcmSourceFrom, type ClientConfig, type StreamConfig, type TransportConfig } from '../session/index.js';
 import { WavReader, WavWriter, formatDescription } from '../wav/index.js';
 
 export interface RenderResult {
@@ -24,13 +24,11 @@ export function renderFile(
   let trace: TraceWriter | null = null;
   try {
     writer = WavWriter.create(outputPath, reader.format);
-    const sink = writer;
     trace = tracePath ? createTraceWriter(tracePath) : null;
-    const output = new ChunkedOutput((bytes) => sink.write(bytes));
     const session = new Session({
       format: reader.format,
       source: pcmSourceFrom(reader),
-      output,
+      output: writer,
       stream,
       trace,
       client: pipeline.client,
@@ -38,7 +36,6 @@ export function renderFile(
       input: { file: reader.label, frames: reader.frameCount, format: formatDescription(reader.format) },
     });
     const summary = session.runVirtual();
-    output.flush();
     writer.close();
     trace?.close();
     return { summary, warnings: [...reader.warnings] };
