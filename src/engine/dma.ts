@@ -71,11 +71,12 @@ export class Dma {
   }
 
   /** The OS side writing into the mapped buffer (the caller has brought the DMA up to now). */
-  copyToBuffer(offsetInBytes: number, source: Buffer, sourceOffset: number, lengthInBytes: number): void {
+  copyToBuffer(offsetInBytes: number, source: Buffer, sourceOffset: number, lengthInBytes: number, timeNs: number): void {
     const size = this.buffer.length;
     let offset = offsetInBytes % size;
     let remaining = lengthInBytes;
     let from = sourceOffset;
+    for (const observer of this.observers) observer.bufferWritten?.(offset, lengthInBytes, timeNs);
     while (remaining > 0) {
       const chunk = Math.min(remaining, size - offset);
       source.copy(this.buffer, offset, from, from + chunk);
@@ -111,15 +112,12 @@ export class Dma {
       const frames = Math.min(targetFrame, packetEnd) - this.linearFrames;
       const inPacketFrames = this.linearFrames - packet * this.packetFrames;
       const sizeInBytes = frames * blockAlign;
+      const offset = this.currentPacketSilenced ? -1 : this.packetOffsetInBytes(packet) + inPacketFrames * blockAlign;
       if (this.output) {
-        if (this.currentPacketSilenced) {
-          this.output.writeFrom(this.silence, 0, sizeInBytes, timeNs);
-        } else {
-          const offset = this.packetOffsetInBytes(packet) + inPacketFrames * blockAlign;
-          this.output.writeFrom(this.buffer, offset, sizeInBytes, timeNs);
-        }
+        if (offset < 0) this.output.writeFrom(this.silence, 0, sizeInBytes, timeNs);
+        else this.output.writeFrom(this.buffer, offset, sizeInBytes, timeNs);
       }
-      for (const observer of this.observers) observer.output?.(sizeInBytes, timeNs);
+      for (const observer of this.observers) observer.output?.(sizeInBytes, timeNs, offset, packet);
       this.linearFrames += frames;
     }
   }
@@ -136,7 +134,7 @@ export class Dma {
     while (remaining > 0) {
       const chunk = Math.min(remaining, this.buffer.length - offset);
       this.output?.writeFrom(this.buffer, offset, chunk, timeNs);
-      for (const observer of this.observers) observer.output?.(chunk, timeNs);
+      for (const observer of this.observers) observer.output?.(chunk, timeNs, offset, -1);
       remaining -= chunk;
       offset = 0;
     }

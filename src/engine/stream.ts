@@ -215,7 +215,7 @@ export class WaveRTStream {
    */
   copyToBuffer(offsetInBytes: number, source: Buffer, sourceOffset: number, lengthInBytes: number): void {
     this.clock.advance(this.scheduler.timeNs);
-    this.dma.copyToBuffer(offsetInBytes, source, sourceOffset, lengthInBytes);
+    this.dma.copyToBuffer(offsetInBytes, source, sourceOffset, lengthInBytes, this.scheduler.timeNs);
   }
 
   /** The packets SetWritePacket would store now, as deltas from the count (not a DDI call: the client's knowledge). */
