@@ -154,6 +154,39 @@ describe('profile choice eosOffset (N = 1)', () => {
   });
 });
 
+describe('profile choice eosOffset (N = 2, a full-length EOS written at the event)', () => {
+  /** Packets 0 and 1 written; at the 10 ms event packet 2 (slot 0) with a full-length EOS: its end offset is slot 1's start. */
+  function atEvent(profile: Profile, writeAtNs: number) {
+    const run = timed(profile, 2, 480);
+    run.h.write(0, 0xa0);
+    run.h.stream.setState('RUN');
+    run.h.runUntil(5 * MS);
+    run.h.write(1, 0xa1);
+    run.h.runUntil(writeAtNs);
+    assert.equal(run.h.write(2, 0xa2, EOS, 1920), STATUS_SUCCESS);
+    run.h.runUntil(100 * MS);
+    return run;
+  }
+
+  test('doc: the stream ends at the end of packet 2 (30 ms)', () => {
+    const { h, ended } = atEvent('doc', 10 * MS);
+    assert.deepEqual(ended, [30 * MS]);
+    assert.deepEqual(describePackets(h.output.bytes(), h.packetSize), ['a0', 'a1', 'a2']);
+  });
+
+  test('sysvad (UpdatePosition: m_ullWritePosition <= m_ulCurrentWritePosition gives a displacement of 0): the DMA is at that offset, so it ends at once, packets 1 and 2 unplayed', () => {
+    const { h, ended } = atEvent('sysvad', 10 * MS);
+    assert.deepEqual(ended, [11 * MS], 'the next 1 ms DPC');
+    assert.deepEqual(describePackets(h.output.bytes(), h.packetSize), ['a0']);
+  });
+
+  test('sysvad: written 0.5 ms after the event, the position the driver compares has not moved (whole ms since RUN): it ends where the DMA is', () => {
+    const { h, ended } = atEvent('sysvad', 10.5 * MS);
+    assert.deepEqual(ended, [11 * MS]);
+    assert.equal(h.output.bytes().length, (480 + 24) * 4);
+  });
+});
+
 describe('profile choice eosAtBufferEnd', () => {
   test('doc: a full-length EOS on the last slot ends the stream at the end of the buffer (960 frames, 20 ms)', () => {
     const { h, ended } = endAfterOnePacket('doc', 1920);

@@ -150,8 +150,8 @@ export class RunClock {
     this.eosReceived = true;
     this.eosPacket = linearPacket;
     this.eosLengthInBytes = eosPacketLength;
-    const point = eosPoint(this.choices, linearPacket, eosPacketLength, this.blockAlign, this.dma.packetFrames, this.dma.notificationCount, this.dma.linearFrames);
-    this.eosFrame = point.frame;
+    const point = eosPoint(this.choices, linearPacket, eosPacketLength, this.blockAlign, this.dma.packetFrames, this.dma.notificationCount, this.eosSearchFrame());
+    this.eosFrame = Math.max(point.frame, this.dma.linearFrames);
     this.eosNeverEnds = point.neverEnds;
     if (this.choices.countAfterEos === 'stops' && !this.timer) this.frozenCount = this.dma.packet();
     if (this.running) {
@@ -159,6 +159,18 @@ export class RunClock {
       this.scheduleTimer();
     }
     if (point.neverEnds) for (const listener of this.neverEndingListeners) listener(this.scheduler.timeNs);
+  }
+
+  /**
+   * Where the driver believes the DMA is when it compares an EOS offset. With the reference's timer its
+   * position moves in whole milliseconds since RUN (UpdatePosition: TimeElapsedInMS), so a write within a
+   * millisecond of the event is compared against the position at that event.
+   */
+  private eosSearchFrame(): number {
+    if (!this.timer || !this.running) return this.dma.linearFrames;
+    const elapsedNs = this.scheduler.timeNs - this.runStartNs;
+    const wholeMs = Math.floor(elapsedNs / 1_000_000) * 1_000_000;
+    return Math.min(this.dma.linearFrames, this.framesAtRunStart + nsToFrames(wholeMs, this.sampleRate));
   }
 
   get neverEndedReason(): NeverEndedReason {

@@ -104,8 +104,10 @@ export function eosPoint(
   const bufferFrames = packetFrames * notificationCount;
   const slot = linearPacket % notificationCount;
   const offsetFrames = slot * packetFrames + lengthFrames;
-  if (offsetFrames === bufferFrames && choices.eosAtBufferEnd === 'never-ends') return { frame: Number.POSITIVE_INFINITY, neverEnds: true };
-  if (choices.eosOffset === 'in-packet') return { frame: linearPacket * packetFrames + lengthFrames, neverEnds: false };
+  const atBufferEnd = offsetFrames === bufferFrames;
+  if (atBufferEnd && choices.eosAtBufferEnd === 'never-ends') return { frame: Number.POSITIVE_INFINITY, neverEnds: true };
+  // a driver that does end there ends at the end of that packet, whichever way it compares offsets
+  if (choices.eosOffset === 'in-packet' || atBufferEnd) return { frame: linearPacket * packetFrames + lengthFrames, neverEnds: false };
   const target = offsetFrames % bufferFrames;
   const here = dmaFrame % bufferFrames;
   return { frame: dmaFrame + ((target - here + bufferFrames) % bufferFrames), neverEnds: false };

@@ -1,19 +1,21 @@
 // `wavert run --profile X`: for every scenario that does not pass under X, which of X's choices it depends on.
-// Each choice where X differs from the scenario's own profile is set back, one at a time, and the
-// scenario re-run; an expectation that then holds depends on that choice.
+// For each choice where X differs from the scenario's own profile the scenario runs twice more: its own
+// profile with only that choice taken from X (does the expectation break?), and X with only that choice set
+// back (does it hold again?).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadScenario, runScenario, type ScenarioResult } from '../scenario/index.js';
-import type { StreamConfig } from '../session/config.js';
+import { loadScenario, runScenario, type Scenario, type ScenarioResult, type ScenarioSummary } from '../scenario/index.js';
 import { choiceDefinitions, docProfile, type ChoiceName, type DriverProfile } from './builtins.js';
 import { resolveProfile } from '../engine/index.js';
 
 export interface ExpectationDependence {
   /** The expectation as the results list it ("statuses.STATUS_DATA_LATE_ERROR (line 16)"), or "the run" when it did not run. */
   expectation: string;
-  /** Choices each of which, set back alone, makes it hold; empty when only several together do. */
-  dependsOn: ChoiceName[];
+  /** Choices each of which, taken alone from the profile under test, makes it fail. */
+  breaksWith: ChoiceName[];
+  /** Choices each of which, set back alone to the scenario's own value, makes it hold again. */
+  holdsAgainWith: ChoiceName[];
 }
 
 export interface ProfileDependence {
@@ -33,6 +35,14 @@ function label(expectation: { name: string; line: number }): string {
   return `${expectation.name}${expectation.line > 0 ? ` (line ${expectation.line})` : ''}`;
 }
 
+async function probeRun(scenario: Scenario, profile: DriverProfile, outDir: string): Promise<ScenarioSummary | null> {
+  try {
+    return await runScenario({ ...scenario, stream: { ...scenario.stream, profile } }, { outDir });
+  } catch {
+    return null;
+  }
+}
+
 /** Re-runs each result that did not pass (files[i] ran as results[i]) with one choice at a time set back. */
 export async function explainProfileDependence(
   files: ReadonlyArray<{ path: string; file: string }>, results: readonly ScenarioResult[], profile: DriverProfile,
@@ -43,7 +53,7 @@ export async function explainProfileDependence(
     for (let index = 0; index < files.length; index++) {
       const result = results[index]!;
       if (result.status === 'passed') continue;
-      let scenario;
+      let scenario: Scenario;
       try {
         scenario = loadScenario(files[index]!.path, files[index]!.file);
       } catch {
@@ -54,25 +64,25 @@ export async function explainProfileDependence(
       const failing = result.status === 'failed'
         ? result.expectations.filter((expectation) => !expectation.held).map((expectation) => ({ key: expectation.name, text: label(expectation) }))
         : [{ key: null, text: 'the run' }];
-      const dependsOn = new Map<string, ChoiceName[]>(failing.map((entry) => [entry.text, []]));
+      const breaksWith = new Map<string, ChoiceName[]>(failing.map((entry) => [entry.text, []]));
+      const holdsAgainWith = new Map<string, ChoiceName[]>(failing.map((entry) => [entry.text, []]));
+      const holds = (probe: ScenarioSummary | null, key: string | null): boolean | null => {
+        if (probe === null) return null;
+        return key === null ? probe.passed : probe.expectations.some((expectation) => expectation.name === key && expectation.held);
+      };
       for (const name of differing) {
-        const stream: StreamConfig = { ...scenario.stream, profile: withChoice(profile, name, own.choices[name]) };
-        let probe;
-        try {
-          probe = await runScenario({ ...scenario, stream }, { outDir });
-        } catch {
-          continue;
-        }
+        const alone = await probeRun(scenario, withChoice(own, name, profile.choices[name]), outDir);
+        const setBack = await probeRun(scenario, withChoice(profile, name, own.choices[name]), outDir);
         for (const entry of failing) {
-          const holds = entry.key === null
-            ? probe.passed
-            : probe.expectations.some((expectation) => expectation.name === entry.key && expectation.held);
-          if (holds) dependsOn.get(entry.text)!.push(name);
+          if (holds(alone, entry.key) === false) breaksWith.get(entry.text)!.push(name);
+          if (holds(setBack, entry.key) === true) holdsAgainWith.get(entry.text)!.push(name);
         }
       }
       explained.push({
         scenario: result.name, file: result.file, ownProfile: own.name, differing,
-        expectations: failing.map((entry) => ({ expectation: entry.text, dependsOn: dependsOn.get(entry.text)! })),
+        expectations: failing.map((entry) => ({
+          expectation: entry.text, breaksWith: breaksWith.get(entry.text)!, holdsAgainWith: holdsAgainWith.get(entry.text)!,
+        })),
       });
     }
   } finally {
@@ -84,14 +94,15 @@ export async function explainProfileDependence(
 /** The text `wavert run --profile X` prints after the results table. */
 export function formatDependence(profile: DriverProfile, explained: readonly ProfileDependence[]): string {
   if (explained.length === 0) return `profile ${profile.name}: every scenario passes; no expectation depends on where it differs\n\n`;
-  const lines = [`profile ${profile.name}: which choices the expectations that did not hold depend on (each set back alone to the scenario's own profile)`];
+  const lines = [`profile ${profile.name}: the choices each expectation that did not hold depends on`];
   for (const entry of explained) {
-    lines.push(`  ${entry.scenario} (own profile ${entry.ownProfile}; differs in ${entry.differing.join(', ') || 'nothing'})`);
+    lines.push(`  ${entry.scenario} (own profile ${entry.ownProfile}; ${entry.differing.length} choice(s) differ: ${entry.differing.join(', ') || 'none'})`);
     for (const expectation of entry.expectations) {
-      const why = expectation.dependsOn.length > 0
-        ? `depends on ${expectation.dependsOn.join(', ')}`
-        : entry.differing.length > 0 ? 'depends on several choices together' : 'does not depend on the profile';
-      lines.push(`    ${expectation.expectation}: ${why}`);
+      const parts: string[] = [];
+      if (expectation.breaksWith.length > 0) parts.push(`fails with any one of ${expectation.breaksWith.join(', ')} alone`);
+      if (expectation.holdsAgainWith.length > 0) parts.push(`holds again with ${expectation.holdsAgainWith.join(', ')} set back`);
+      if (parts.length === 0) parts.push(entry.differing.length > 0 ? 'only several choices together change it' : 'does not depend on the profile');
+      lines.push(`    ${expectation.expectation}: ${parts.join('; ')}`);
     }
   }
   lines.push('');
