@@ -56,7 +56,7 @@ export async function profileFromOption(value: string | undefined, cwd: string):
   const builtin = builtinProfile(value);
   if (builtin) return builtin;
   const { resolveProfileReference } = await import('../profile/index.js');
-  return resolveProfileReference(value, cwd);
+  return resolveProfileReference(value, cwd, () => value);
 }
 
 export async function streamConfigFromOptions(values: ModelOptionValues, cwd: string): Promise<StreamConfig> {

@@ -214,7 +214,7 @@ function resolveLatency(raw: Raw | undefined, semantic: Semantic): LatencySpec {
 /** A built-in's name, or a profile file relative to the scenario; its problems become the scenario's. */
 function resolveScenarioProfile(reference: string, directory: string, semantic: Semantic): StreamConfig['profile'] {
   try {
-    return resolveProfileReference(reference, directory);
+    return resolveProfileReference(reference, directory, () => reference);
   } catch (error) {
     if (!(error instanceof WavertError)) throw error;
     semantic('stream.profile', `${builtinProfileNames.join(', ')} or a valid profile file`, error.message);
