@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { docProfile } from '../src/engine/index.js';
+import { choiceDefinitions, docProfile, sysvadProfile } from '../src/engine/index.js';
 import { loadProfileFile, profileJsonSchema } from '../src/profile/index.js';
 import { pcmFormat } from '../src/wav/index.js';
 import { writeTestWav } from './support/audio-files.js';
@@ -162,6 +162,15 @@ describe('wavert profiles', () => {
     assert.equal(json.profiles[2]!.choices.prerollWindow, 'current-only');
     assert.equal(json.choices.length, Object.keys(docProfile.choices).length);
     assert.equal(wavert(['profiles', file('bad2.yaml', 'extends: dok\n')]).status, 2);
+  });
+
+  test('when docs/profiles.md is read then it documents every choice with its values and both built-ins\' value', () => {
+    const text = readFileSync(join(root, 'docs', 'profiles.md'), 'utf8');
+    for (const definition of choiceDefinitions) {
+      const values = definition.values === 'boolean' ? '`true` | `false`' : definition.values.map((value) => `\`${value}\``).join(' | ');
+      assert.ok(text.includes(`### \`${definition.name}\`: ${values}`), `docs/profiles.md lacks ${definition.name}`);
+      assert.ok(text.includes(`- **sysvad** (\`${String(sysvadProfile.choices[definition.name])}\`): ${definition.reference}.`), `docs/profiles.md: ${definition.name}'s sysvad line`);
+    }
   });
 
   test('when the published schema is compared with the validator table then they are the same', () => {
