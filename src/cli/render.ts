@@ -1,12 +1,10 @@
-import { existsSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { formatSummary, type RunSummary } from '../report/summary.js';
-import { createTraceWriter, type TraceWriter } from '../report/trace.js';
+import { formatSummary } from '../report/summary.js';
 import { RunReport } from '../report/run-report.js';
-import { Session, ChunkedOutput, pcmSourceFrom, type ClientConfig, type StreamConfig, type TransportConfig } from '../session/index.js';
-import { WavReader, WavWriter, formatDescription } from '../wav/index.js';
+import { renderFile } from '../render/index.js';
 import type { CommandRegistration } from './commands.js';
 import { Diagnostics } from './diagnostics.js';
 import type { CliIo } from './io.js';
@@ -21,51 +19,6 @@ export interface RenderOptions extends ModelOptionValues, ClientTransportOptionV
   report?: string;
   json?: boolean;
   logLevel?: string;
-}
-
-export interface RenderResult {
-  summary: RunSummary;
-  warnings: string[];
-}
-
-/** Library form of `wavert render`: runs the model on the virtual clock and writes what the device played. */
-export function renderFile(
-  inputPath: string, outputPath: string, stream: StreamConfig, tracePath?: string,
-  pipeline: { client?: ClientConfig; transport?: TransportConfig } = {},
-): RenderResult {
-  const reader = WavReader.open(inputPath);
-  let writer: WavWriter | null = null;
-  let trace: TraceWriter | null = null;
-  try {
-    writer = WavWriter.create(outputPath, reader.format);
-    const sink = writer;
-    trace = tracePath ? createTraceWriter(tracePath) : null;
-    const output = new ChunkedOutput((bytes) => sink.write(bytes));
-    const session = new Session({
-      format: reader.format,
-      source: pcmSourceFrom(reader),
-      output,
-      stream,
-      trace,
-      client: pipeline.client,
-      transport: pipeline.transport,
-      input: { file: reader.label, frames: reader.frameCount, format: formatDescription(reader.format) },
-    });
-    const summary = session.runVirtual();
-    output.flush();
-    writer.close();
-    trace?.close();
-    return { summary, warnings: [...reader.warnings] };
-  } catch (error) {
-    writer?.abort();
-    if (trace) {
-      trace.close();
-      rmSync(tracePath!, { force: true });
-    }
-    throw error;
-  } finally {
-    reader.close();
-  }
 }
 
 export async function renderCommand(inputPath: string, options: RenderOptions, io: CliIo): Promise<number> {
