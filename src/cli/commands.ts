@@ -5,6 +5,7 @@ import { registerInfo } from './info.js';
 import { registerPlay } from './play.js';
 import { registerRender } from './render.js';
 import { registerReport } from './report.js';
+import { registerCompare } from './compare.js';
 import { registerRun } from './run.js';
 import { registerSinks } from './sinks.js';
 
@@ -16,6 +17,7 @@ export const commandRegistrations: CommandRegistration[] = [
   registerRender,
   registerRun,
   registerReport,
+  registerCompare,
   registerInfo,
   registerSinks,
 ];

@@ -285,7 +285,7 @@ export class Aligner {
       this.push({ kind: 'gap', ...base, frameCount: dh }, h, r, dh, dr);
       return;
     }
-    const distance = this.repeatDistance(h, dh);
+    const distance = this.repeatDistance(h, r, dh);
     if (distance !== null) {
       this.push({ kind: 'repeat', ...base, frameCount: dh, repeatDistanceFrames: distance }, h, r, dh, dr);
       return;
@@ -301,17 +301,27 @@ export class Aligner {
     return true;
   }
 
-  /** The smallest N for which everything heard in [h, h+dh) is what was heard N frames before it. */
-  private repeatDistance(h: number, dh: number): number | null {
-    const heard = this.heard;
+  /**
+   * The smallest N for which everything heard in [h, h+dh) is what was heard N frames before it, or else what the
+   * reference held N frames before reference frame r (audio played again after a resynchronisation).
+   */
+  private repeatDistance(h: number, r: number, dh: number): number | null {
     const verify = Math.min(dh, MAX_REPEAT_VERIFY);
-    if (!heard.ensure(h + verify - 1)) return null;
-    const furthest = Math.min(this.options.historyFrames, h - heard.start);
+    if (!this.heard.ensure(h + verify - 1)) return null;
+    const inHeard = this.searchEarlier(this.heard, h, h, verify);
+    if (inHeard !== null) return inHeard;
+    return this.searchEarlier(this.reference, r, h, verify);
+  }
+
+  /** The smallest N with heard[h+i] == source[at-N+i] for every i < frames, N within the history held. */
+  private searchEarlier(source: FrameWindow, at: number, h: number, frames: number): number | null {
+    const heard = this.heard;
+    const furthest = Math.min(this.options.historyFrames, at - source.start);
     for (let distance = 1; distance <= furthest; distance++) {
       let same = true;
-      for (let i = 0; i < verify && same; i++) {
+      for (let i = 0; i < frames && same; i++) {
         for (let channel = 0; channel < this.channels; channel++) {
-          if (heard.sample(h + i, channel) !== heard.sample(h - distance + i, channel)) {
+          if (heard.sample(h + i, channel) !== source.sample(at - distance + i, channel)) {
             same = false;
             break;
           }
