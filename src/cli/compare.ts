@@ -26,7 +26,7 @@ export async function compareCommand(heardPath: string, referencePath: string, o
   const { reportKindOf } = await import('../report/report-kind.js');
   if (options.report) reportKindOf(options.report);
   const at = (path: string): string => resolve(io.cwd, path);
-  const model = options.model ? loadModelGlitches(at(options.model)) : null;
+  const model = options.model ? loadModelGlitches(at(options.model), options.model) : null;
   const { result, snapshots } = compareFiles(at(heardPath), at(referencePath), {
     heardLabel: heardPath, referenceLabel: referencePath, snapshots: options.report !== undefined,
     searchSeconds: seconds(options.searchSeconds, '--search-seconds'), historySeconds: seconds(options.historySeconds, '--history-seconds'),

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { UsageError, WavertError } from '../errors.js';
 import { WavReader, formatDescription, type WavFormat } from '../wav/index.js';
 import { ANCHOR_FRAMES, Aligner } from './aligner.js';
 import { FrameWindow, gridFor, type SampleGrid } from './frame-window.js';
@@ -21,6 +21,16 @@ export interface CompareOptions {
 export interface CompareOutcome {
   result: CompareResult;
   snapshots: DepartureSnapshot[];
+}
+
+/** Opens a WAV; its errors name the file as the user gave it, not the resolved path. */
+function openWav(path: string, label: string): WavReader {
+  try {
+    return WavReader.open(path);
+  } catch (error) {
+    if (error instanceof WavertError && path !== label) error.message = error.message.split(path).join(label);
+    throw error;
+  }
 }
 
 function info(label: string, reader: WavReader, frames: number): CompareFileInfo {
@@ -67,10 +77,10 @@ function locate(source: FrameWindow, target: FrameWindow, channels: number): { s
 export function compareFiles(heardPath: string, referencePath: string, options: CompareOptions = {}): CompareOutcome {
   const heardLabel = options.heardLabel ?? heardPath;
   const referenceLabel = options.referenceLabel ?? referencePath;
-  const probeHeard = WavReader.open(heardPath);
+  const probeHeard = openWav(heardPath, heardLabel);
   let probeReference: WavReader;
   try {
-    probeReference = WavReader.open(referencePath);
+    probeReference = openWav(referencePath, referenceLabel);
   } catch (error) {
     probeHeard.close();
     throw error;
@@ -99,8 +109,8 @@ export function compareFiles(heardPath: string, referencePath: string, options: 
   heardProbe.close();
   referenceProbe.close();
   if (offset === null) {
-    const heardAgain = open(WavReader.open(heardPath), heardLabel);
-    const referenceAgain = open(WavReader.open(referencePath), referenceLabel);
+    const heardAgain = open(openWav(heardPath, heardLabel), heardLabel);
+    const referenceAgain = open(openWav(referencePath, referenceLabel), referenceLabel);
     const byHeard = locate(heardAgain, referenceAgain, channels);
     if (byHeard) offset = byHeard.source - byHeard.target;
     heardAgain.close();
@@ -108,8 +118,8 @@ export function compareFiles(heardPath: string, referencePath: string, options: 
   }
 
   // pass 2: the lockstep walk from the aligned start
-  const heardReader = WavReader.open(heardPath);
-  const referenceReader = WavReader.open(referencePath);
+  const heardReader = openWav(heardPath, heardLabel);
+  const referenceReader = openWav(referencePath, referenceLabel);
   const start = offset ?? 0;
   const heard = open(heardReader, heardLabel);
   const reference = open(referenceReader, referenceLabel);

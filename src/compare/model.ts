@@ -41,7 +41,16 @@ function eachLine(path: string, line: (text: string, number: number) => void): v
 }
 
 /** The model glitches of a trace (NDJSON `glitch` events) or of a run summary (JSON with `glitches`). */
-export function loadModelGlitches(path: string): ModelMatch[] {
+export function loadModelGlitches(path: string, label: string = path): ModelMatch[] {
+  try {
+    return readModel(path);
+  } catch (error) {
+    if (error instanceof IoError && path !== label) error.message = error.message.split(path).join(label);
+    throw error;
+  }
+}
+
+function readModel(path: string): ModelMatch[] {
   const json = extname(path).toLowerCase() === '.json';
   if (json) {
     let text = '';
