@@ -23,7 +23,7 @@ export function renderFile(
   let writer: WavWriter | null = null;
   let trace: TraceWriter | null = null;
   try {
-    writer = WavWriter.create(outputPath, reader.format);
+    writer = WavWriter.create(outputPath, reader.format, { writeBehind: true });
     trace = tracePath ? createTraceWriter(tracePath) : null;
     const session = new Session({
       format: reader.format,
