@@ -64,3 +64,25 @@ describe('render: large outputs written behind the model', () => {
     assert.equal(existsSync(output), false, 'the partial output is removed');
   });
 });
+
+describe('write-behind: when its thread never starts', () => {
+  test('when the writer thread fails to load then the caller writes the slots itself, in order, and the file is complete', async () => {
+    const { openSync, closeSync } = await import('node:fs');
+    const { WriteBehind } = await import('../src/wav/write-behind.js');
+    const path = join(dir, 'taken-over.bin');
+    const fd = openSync(path, 'w');
+    const writeBehind = new WriteBehind(fd, 1024, 2, { workerUrl: new URL('data:text/javascript,throw new Error("no thread")'), startTimeoutMs: 50 });
+    const expected = Buffer.alloc(5 * 1024);
+    for (let slot = 0; slot < 5; slot++) {
+      const buffer = writeBehind.nextSlot();
+      buffer.fill(slot + 1);
+      expected.fill(slot + 1, slot * 1024, (slot + 1) * 1024);
+      writeBehind.submit(1024, slot * 1024);
+    }
+    assert.equal(writeBehind.drain(), null);
+    assert.equal(writeBehind.takenOver, true);
+    writeBehind.stop();
+    closeSync(fd);
+    assert.ok(readFileSync(path).equals(expected));
+  });
+});

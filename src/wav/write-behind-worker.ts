@@ -1,19 +1,22 @@
 // The thread behind WriteBehind: writes each filled slot at its file position, in order, until told to stop.
 import { workerData } from 'node:worker_threads';
 import { writeFully } from './fd-io.js';
-import { CONTROL, type WriteBehindShared } from './write-behind.js';
+import { CONTROL, WRITER_STATE, errorCodeOf, type WriteBehindShared } from './write-behind.js';
 
 const { fd, control, lengths, positions, slots, slotBytes, errorCode } = workerData as WriteBehindShared;
 const slotCount = lengths.length;
 const slotViews = Array.from({ length: slotCount }, (_, index) => new Uint8Array(slots, index * slotBytes, slotBytes));
 const encoder = new TextEncoder();
+// the writer may already have given up waiting and written the slots itself
+const started = Atomics.compareExchange(control, CONTROL.state, WRITER_STATE.starting, WRITER_STATE.running) === WRITER_STATE.starting;
 
-for (;;) {
+while (started) {
   const submitted = Atomics.load(control, CONTROL.submitted);
   const completed = Atomics.load(control, CONTROL.completed);
   if (completed === submitted) {
     if (Atomics.load(control, CONTROL.stop) === 1) break;
-    Atomics.wait(control, CONTROL.submitted, submitted);
+    // with a timeout: a stop that lands between the check above and this wait must not leave the thread asleep
+    Atomics.wait(control, CONTROL.submitted, submitted, 100);
     continue;
   }
   const slot = completed % slotCount;
@@ -22,8 +25,7 @@ for (;;) {
     try {
       writeFully(fd, slotViews[slot]!, 0, lengths[slot]!, positions[slot]!);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
-      errorCode.set(encoder.encode(code).subarray(0, errorCode.length));
+      errorCode.set(encoder.encode(errorCodeOf(error)).subarray(0, errorCode.length));
       Atomics.store(control, CONTROL.failed, 1);
     }
   }
