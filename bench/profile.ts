@@ -30,11 +30,11 @@ function bucketOf(stack: ProfileNode[]): string {
   if (COPY_LEAVES.has(leaf.functionName) && (leaf.url === '' || leaf.url.startsWith('node:buffer'))) {
     if (where.startsWith('read session/wav-source')) return 'copy 2: input chunk → client packet (pcmSourceFrom)';
     if (where.startsWith('copyToBuffer ')) return 'copy 3: client packet → cyclic buffer (the OS writes the packet: model)';
-    if (where.startsWith('writeFrom wav/writer')) return 'copy 4: cyclic buffer → output slot (the DMA transfer: model)';
+    if (where.startsWith('writeFrom wav/writer')) return 'copy 4: cyclic buffer → write buffer (the DMA transfer: model)';
     return `copy: other (${where || 'node'})`;
   }
   if (leaf.url === '' && leaf.functionName === 'read') return 'copy 1: read(2) of the input (kernel → chunk)';
-  if (leaf.url === '' && (leaf.functionName === 'writeBuffer' || leaf.functionName === 'writeString')) return 'copy 5: write(2) of the output (slot → kernel)';
+  if (leaf.url === '' && (leaf.functionName === 'writeBuffer' || leaf.functionName === 'writeString')) return 'copy 5: write(2) of the output (write buffer → kernel)';
   if (leaf.url === '' && (leaf.functionName === 'open' || leaf.functionName === 'close')) return `${leaf.functionName}(2) of a file`;
   if (stack.some((node) => node.callFrame.functionName === 'runVirtual' && node.callFrame.url.includes('clock/scheduler'))) {
     return 'model: events, packets, statuses, recorder';
@@ -63,32 +63,23 @@ function bucketsOf(profile: CpuProfile): Map<string, number> {
 }
 
 export interface ProfileRow {
-  thread: string;
   bucket: string;
   ms: number;
   share: number;
 }
 
-/** Profiles `node args…` once; returns each thread's buckets (ms and share of that thread's samples). */
+/** Profiles `node args…` once; returns the main thread's buckets (ms and share of its samples). */
 export function profileRun(args: string[]): ProfileRow[] {
   const dir = mkdtempSync(join(tmpdir(), 'wavert-profile-'));
   try {
     const result = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, ...args], { stdio: 'ignore' });
     if (result.status !== 0) throw new Error(`bench: profiling ${args.join(' ')} exited with ${result.status}`);
-    // one profile per thread; the main thread's is written last and is the largest
+    // one profile per thread: the main thread's is the largest (render has no other JavaScript thread)
     const profiles = readdirSync(dir).map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as CpuProfile);
     profiles.sort((a, b) => b.samples.length - a.samples.length);
-    const rows: ProfileRow[] = [];
-    profiles.forEach((profile, index) => {
-      const thread = index === 0 ? 'main' : 'write-behind';
-      const buckets = bucketsOf(profile);
-      const total = [...buckets.values()].reduce((sum, ms) => sum + ms, 0);
-      for (const [bucket, ms] of [...buckets].sort((a, b) => b[1] - a[1])) {
-        if (thread !== 'main' && bucket.startsWith('V8/Node internals')) continue;
-        rows.push({ thread, bucket, ms, share: ms / total });
-      }
-    });
-    return rows;
+    const buckets = bucketsOf(profiles[0]!);
+    const total = [...buckets.values()].reduce((sum, ms) => sum + ms, 0);
+    return [...buckets].sort((a, b) => b[1] - a[1]).map(([bucket, ms]) => ({ bucket, ms, share: ms / total }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

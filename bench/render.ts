@@ -67,7 +67,7 @@ export function runRenderBench(outDir: string): Record<string, unknown> {
   const profile = profileRun([bin, 'render', input, '-o', out('wavert')]);
   for (const name of ['wavert', 'sox', 'cp']) rmSync(out(name), { force: true });
   console.log('\n## render: where one 10-minute render spends its CPU (node --cpu-prof, one run)\n');
-  console.log(table(profile.map((row) => ({ thread: row.thread, 'CPU ms': row.ms.toFixed(1), share: `${(100 * row.share).toFixed(1)} %`, 'spent on': row.bucket }))));
+  console.log(table(profile.map((row) => ({ 'CPU ms': row.ms.toFixed(1), share: `${(100 * row.share).toFixed(1)} %`, 'spent on': row.bucket }))));
 
   // real data, kept between runs (regenerating 2 GB each time would dominate the bench)
   const big = join(outDir, 'two-gigabytes.wav');
