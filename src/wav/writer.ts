@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import { IoError } from '../errors.js';
 import { describeIoFailure } from '../errors.js';
-import { writeFully } from './fd-io.js';
+import { blockingPipeFd, writeFully } from './fd-io.js';
 import { formatProblem, formatTagOf, WAVE_FORMAT_EXTENSIBLE, WAVE_FORMAT_PCM, type WavFormat } from './format.js';
 
 const BUFFER_SIZE_IN_BYTES = 1024 * 1024;
@@ -92,7 +92,7 @@ export class WavWriter {
     const toStdout = path === '-';
     let fd: number;
     if (toStdout) {
-      fd = 1;
+      fd = blockingPipeFd(1, 'w') ?? 1;
     } else {
       try {
         fd = fs.openSync(path, 'w');
@@ -202,6 +202,7 @@ export class WavWriter {
   }
 
   private closeFd(): void {
-    if (this.path !== null) fs.closeSync(this.fd);
+    // stdout itself stays open; a blocking descriptor opened for it is closed
+    if (this.fd !== 1) fs.closeSync(this.fd);
   }
 }
