@@ -3,8 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { formatSummary } from '../report/summary.js';
-import { RunReport } from '../report/run-report.js';
-import { renderFile } from '../render/index.js';
+import { renderFile } from '../render/render-file.js';
 import type { CommandRegistration } from './commands.js';
 import { Diagnostics } from './diagnostics.js';
 import type { CliIo } from './io.js';
@@ -31,7 +30,8 @@ export async function renderCommand(inputPath: string, options: RenderOptions, i
   if (outputPath !== '-' && inputPath !== '-' && existsSync(outputPath) && sameFile(inputPath, outputPath)) {
     throw new UsageError(`the output ${outputPath} is the input file; choose another output`);
   }
-  const report = RunReport.plan(options.report, options.trace);
+  // the report's module (and its drawing) loads only when a report is asked for
+  const report = options.report === undefined ? null : (await import('../report/run-report.js')).RunReport.plan(options.report, options.trace);
   const { summary, warnings } = renderFile(inputPath, outputPath, stream, report?.tracePath ?? options.trace, pipeline);
   for (const warning of warnings) diagnostics.warn(warning);
   if (summary.stream.notificationCountExtension) {

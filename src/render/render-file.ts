@@ -1,7 +1,9 @@
 import { rmSync } from 'node:fs';
 import type { RunSummary } from '../report/summary.js';
 import { createTraceWriter, type TraceWriter } from '../report/trace.js';
-import { Session, pcmSourceFrom, type ClientConfig, type StreamConfig, type TransportConfig } from '../session/index.js';
+import type { ClientConfig, StreamConfig, TransportConfig } from '../session/config.js';
+import { Session } from '../session/session.js';
+import { pcmSourceFrom } from '../session/wav-source.js';
 import { WavReader, WavWriter, formatDescription } from '../wav/index.js';
 
 export interface RenderResult {

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import { IoError } from '../errors.js';
 import { describeIoFailure } from '../errors.js';
-import { writeFully } from './fd-io.js';
+import { blockingPipeFd, writeFully } from './fd-io.js';
 import { formatProblem, formatTagOf, WAVE_FORMAT_EXTENSIBLE, WAVE_FORMAT_PCM, type WavFormat } from './format.js';
 
 const BUFFER_SIZE_IN_BYTES = 1024 * 1024;
@@ -92,7 +92,7 @@ export class WavWriter {
     const toStdout = path === '-';
     let fd: number;
     if (toStdout) {
-      fd = 1;
+      fd = blockingPipeFd(1, 'w') ?? 1;
     } else {
       try {
         fd = fs.openSync(path, 'w');
@@ -126,15 +126,20 @@ export class WavWriter {
   writeFrom(source: Buffer, offsetInBytes: number, lengthInBytes: number): void {
     if (this.state !== 'open') throw new Error(`WavWriter: ${this.label} is already closed`);
     this.audioBytesWritten += lengthInBytes;
-    if (this.fillInBytes + lengthInBytes > this.buffer.length) {
-      this.flush();
-      if (lengthInBytes >= this.buffer.length) {
-        this.writeRaw(source, offsetInBytes, lengthInBytes);
+    let from = offsetInBytes;
+    let remaining = lengthInBytes;
+    while (remaining > 0) {
+      if (this.fillInBytes === this.buffer.length) this.flush();
+      if (this.fillInBytes === 0 && remaining >= this.buffer.length) {
+        this.writeRaw(source, from, remaining);
         return;
       }
+      const size = Math.min(remaining, this.buffer.length - this.fillInBytes);
+      source.copy(this.buffer, this.fillInBytes, from, from + size);
+      this.fillInBytes += size;
+      from += size;
+      remaining -= size;
     }
-    source.copy(this.buffer, this.fillInBytes, offsetInBytes, offsetInBytes + lengthInBytes);
-    this.fillInBytes += lengthInBytes;
   }
 
   /** Flushes, patches the sizes (files only), closes. For stdout the header keeps 0xFFFFFFFF sizes (streaming). */
@@ -197,6 +202,7 @@ export class WavWriter {
   }
 
   private closeFd(): void {
-    if (this.path !== null) fs.closeSync(this.fd);
+    // stdout itself stays open; a blocking descriptor opened for it is closed
+    if (this.fd !== 1) fs.closeSync(this.fd);
   }
 }
