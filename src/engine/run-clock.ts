@@ -61,6 +61,8 @@ export class RunClock {
   /** The linear frame where the stream ends (+Infinity: no EOS, or one that is never reached). */
   eosFrame = Number.POSITIVE_INFINITY;
   private eosNeverEnds = false;
+  /** Where the EOS packet itself ends (its packet plus its length): what a driver that ends on time plays to. */
+  private eosPacketEndFrame = Number.POSITIVE_INFINITY;
   /** The count frozen when an EOS is received (countAfterEos: stops, exact clock); -1 otherwise. */
   private frozenCount = -1;
   finished = false;
@@ -95,6 +97,7 @@ export class RunClock {
     this.eosLengthInBytes = 0;
     this.eosFrame = Number.POSITIVE_INFINITY;
     this.eosNeverEnds = false;
+    this.eosPacketEndFrame = Number.POSITIVE_INFINITY;
     this.frozenCount = -1;
     this.finished = false;
     this.lastNotificationFrame = -1;
@@ -153,6 +156,7 @@ export class RunClock {
     const point = eosPoint(this.choices, linearPacket, eosPacketLength, this.blockAlign, this.dma.packetFrames, this.dma.notificationCount, this.eosSearchFrame());
     this.eosFrame = Math.max(point.frame, this.dma.linearFrames);
     this.eosNeverEnds = point.neverEnds;
+    this.eosPacketEndFrame = linearPacket * this.dma.packetFrames + Math.floor(eosPacketLength / this.blockAlign);
     if (this.choices.countAfterEos === 'stops' && !this.timer) this.frozenCount = this.dma.packet();
     if (this.running) {
       this.scheduleDmaEvent();
@@ -171,6 +175,11 @@ export class RunClock {
     const elapsedNs = this.scheduler.timeNs - this.runStartNs;
     const wholeMs = Math.floor(elapsedNs / 1_000_000) * 1_000_000;
     return Math.min(this.dma.linearFrames, this.framesAtRunStart + nsToFrames(wholeMs, this.sampleRate));
+  }
+
+  /** Frames of the EOS packet's audio the stream ended without playing (0 when it ended on time, or has not ended). */
+  get eosShortfallFrames(): number {
+    return this.finished ? Math.max(0, this.eosPacketEndFrame - this.dma.linearFrames) : 0;
   }
 
   get neverEndedReason(): NeverEndedReason {

@@ -292,6 +292,11 @@ export class WaveRTStream {
     return this.clock.finished;
   }
 
+  /** Frames up to the end of the EOS packet that the stream ended without playing (an EOS compared modulo the buffer). */
+  get eosShortfallFrames(): number {
+    return this.clock.eosShortfallFrames;
+  }
+
   /** Why the stream has not ended: an EOS the driver never reaches, no timer, or no EOS accepted at all. */
   get neverEndedReason(): NeverEndedReason {
     return this.clock.neverEndedReason;

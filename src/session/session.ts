@@ -133,6 +133,15 @@ export class Session {
       });
     }
     this.stream.onEnd((timeNs) => {
+      const shortfall = this.stream.eosShortfallFrames;
+      if (shortfall > 0) {
+        // heard where the stream stopped: what the FIFO read past that point, or nothing
+        this.recorder.glitch({
+          kind: 'eos-early', startFrame: this.stream.getLinearPositionInBytes() / options.format.blockAlign,
+          frameCount: Math.floor(this.config.fifoBytes / options.format.blockAlign), timeNs,
+          cause: `the driver ended the stream ${shortfall} frames before the end of its EOS packet: that audio was never played`,
+        });
+      }
       // through USB the run ends when the device has played the last transfer, not when the DMA stops
       if (this.usb) {
         this.usb.endOfInput((drainedNs) => {
