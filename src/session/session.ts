@@ -162,7 +162,9 @@ export class Session {
       event: 'stream', timeNs: 0, timeFrames: 0, format: { ...options.format },
       requestedBufferBytes: this.allocation.requestedSizeInBytes, bufferBytes: this.allocation.actualSizeInBytes,
       notifications: this.allocation.notificationCount, packetBytes: this.allocation.packetSizeInBytes,
-      packetFrames: this.stream.packetFrameCount, profile: this.config.profile, underflowPolicy: this.config.underflowPolicy,
+      packetFrames: this.stream.packetFrameCount, profile: this.config.profile,
+      profileExtends: this.config.driverProfile.extends, profileFile: this.config.driverProfile.file,
+      profileChoices: { ...this.config.driverProfile.choices }, underflowPolicy: this.config.underflowPolicy,
       eosSilenceFill: this.config.eosSilenceFill, fifoBytes: this.config.fifoBytes, extension: this.allocation.extension,
     });
   }
