@@ -46,27 +46,24 @@ describe('profile choice packetClock', () => {
     assert.equal(h.stream.neverEndedReason, 'no-timer');
   });
 
-  test('doc: paused at 15.5 ms and resumed at 100 ms, the DMA keeps its phase: events at 10, 104.5 and 114.5 ms', () => {
-    const { h, events } = timed('doc', 2, 480);
-    h.stream.setState('RUN');
-    h.runUntil(15.5 * MS);
-    h.stream.setState('PAUSE');
-    h.runUntil(100 * MS);
-    h.stream.setState('RUN');
-    h.runUntil(120 * MS);
-    assert.deepEqual(events, [[10 * MS, 1], [104.5 * MS, 2], [114.5 * MS, 3]]);
-  });
-
-  test('sysvad (SetState PAUSE: m_hnsDPCTimeCarryForward; TimerNotifyRT on 1 ms ticks): the same pause gives events at 10, 105 and 115 ms', () => {
-    const { h, events } = timed('sysvad', 2, 480);
-    h.stream.setState('RUN');
-    h.runUntil(15.5 * MS);
-    h.stream.setState('PAUSE');
-    h.runUntil(100 * MS);
-    h.stream.setState('RUN');
-    h.runUntil(120 * MS);
-    assert.deepEqual(events, [[10 * MS, 1], [105 * MS, 2], [115 * MS, 3]]);
-  });
+  const pauses: Array<[Profile, string, Array<[number, number]>]> = [
+    ['doc', 'doc: paused at 15.5 ms and resumed at 100 ms, the DMA keeps its phase: events at 10, 104.5 and 114.5 ms',
+      [[10 * MS, 1], [104.5 * MS, 2], [114.5 * MS, 3]]],
+    ['sysvad', 'sysvad (SetState PAUSE: m_hnsDPCTimeCarryForward; TimerNotifyRT on 1 ms ticks): the same pause gives events at 10, 105 and 115 ms',
+      [[10 * MS, 1], [105 * MS, 2], [115 * MS, 3]]],
+  ];
+  for (const [profile, name, expected] of pauses) {
+    test(name, () => {
+      const { h, events } = timed(profile, 2, 480);
+      h.stream.setState('RUN');
+      h.runUntil(15.5 * MS);
+      h.stream.setState('PAUSE');
+      h.runUntil(100 * MS);
+      h.stream.setState('RUN');
+      h.runUntil(120 * MS);
+      assert.deepEqual(events, expected);
+    });
+  }
 });
 
 /** Packet 0 pre-rolled, RUN, then at 5 ms packet 1 with EOS and `eosLength` bytes. */
