@@ -3,7 +3,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,12 +51,14 @@ describe('a stream that never ends', () => {
     assert.equal(summary.output.frames, 4800 + 48000);
   });
 
-  test('when the CLI renders it then exit 0 and the printed summary and --json say it never ended', () => {
+  test('when the CLI renders it then exit 0 and --json and the HTML report say it never ended', () => {
     const input = writeTestWav(dir, 'cli.wav', 960, format);
-    const run = spawnSync(process.execPath, [join(root, 'bin', 'wavert.js'), 'render', input, '-o', join(dir, 'cli-out.wav'), '--profile', 'sysvad', '--json'], { encoding: 'utf8' });
+    const report = join(dir, 'cli.html');
+    const run = spawnSync(process.execPath, [join(root, 'bin', 'wavert.js'), 'render', input, '-o', join(dir, 'cli-out.wav'), '--profile', 'sysvad', '--json', '--report', report], { encoding: 'utf8' });
     assert.equal(run.status, 0, run.stderr);
     const json = JSON.parse(run.stdout) as { ended: boolean; neverEnded: string };
     assert.equal(json.ended, false);
     assert.match(json.neverEnded, /eosAtBufferEnd: never-ends; sysvad UpdatePosition/);
+    assert.match(readFileSync(report, 'utf8'), /never ended: the EOS is a full-length packet on the last slot/);
   });
 });
