@@ -130,6 +130,8 @@ export async function runCommand(paths: readonly string[], options: RunOptions, 
   if (profile) {
     const { explainProfileDependence, formatDependence } = await import('../profile/index.js');
     const entries = runnable.map((file) => ({ path: file, file: shown(file, cwd) }));
+    const failing = entries.filter((entry) => ran.get(entry.path)?.status !== 'passed').length;
+    if (failing > 0) io.stderr.write(`wavert: re-running ${failing} scenario(s) with each of ${profile.name}'s choices alone, to see which ones the results depend on\n`);
     io.stdout.write(formatDependence(profile, await explainProfileDependence(entries, runnable.map((file) => ran.get(file)!), profile)));
   }
   if (options.junit !== undefined) {

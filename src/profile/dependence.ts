@@ -91,16 +91,24 @@ export async function explainProfileDependence(
   return explained;
 }
 
+function anyOf(names: readonly string[]): string {
+  return names.length === 1 ? names[0]! : `any one of ${names.join(', ')}`;
+}
+
 /** The text `wavert run --profile X` prints after the results table. */
 export function formatDependence(profile: DriverProfile, explained: readonly ProfileDependence[]): string {
   if (explained.length === 0) return `profile ${profile.name}: every scenario passes; no expectation depends on where it differs\n\n`;
   const lines = [`profile ${profile.name}: the choices each expectation that did not hold depends on`];
+  const listed = new Set<string>();
   for (const entry of explained) {
-    lines.push(`  ${entry.scenario} (own profile ${entry.ownProfile}; ${entry.differing.length} choice(s) differ: ${entry.differing.join(', ') || 'none'})`);
+    // the choices that differ from a scenario's own profile are listed the first time that profile comes up
+    const differs = listed.has(entry.ownProfile) ? `${entry.differing.length} choice(s) differ` : `differs in ${entry.differing.join(', ') || 'nothing'}`;
+    listed.add(entry.ownProfile);
+    lines.push(`  ${entry.scenario} (own profile ${entry.ownProfile}; ${differs})`);
     for (const expectation of entry.expectations) {
       const parts: string[] = [];
-      if (expectation.breaksWith.length > 0) parts.push(`fails with any one of ${expectation.breaksWith.join(', ')} alone`);
-      if (expectation.holdsAgainWith.length > 0) parts.push(`holds again with ${expectation.holdsAgainWith.join(', ')} set back`);
+      if (expectation.breaksWith.length > 0) parts.push(`fails with ${anyOf(expectation.breaksWith)} alone`);
+      if (expectation.holdsAgainWith.length > 0) parts.push(`holds again with ${expectation.holdsAgainWith.join(' or ')} set back`);
       if (parts.length === 0) parts.push(entry.differing.length > 0 ? 'only several choices together change it' : 'does not depend on the profile');
       lines.push(`    ${expectation.expectation}: ${parts.join('; ')}`);
     }
