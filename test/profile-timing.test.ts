@@ -66,6 +66,26 @@ describe('profile choice packetClock', () => {
   }
 });
 
+describe('profile choice packetClock across STOP', () => {
+  const restarts: Array<[Profile, string, number]> = [
+    ['doc', 'doc: paused at 15.5 ms, stopped and restarted at 100 ms, the first event comes a packet after the restart (110 ms)', 110 * MS],
+    ['sysvad', 'sysvad (m_hnsDPCTimeCarryForward is set only in Init, not reset by SetState STOP): the restart keeps the 5.5 ms carried at PAUSE, so the first event comes at 105 ms', 105 * MS],
+  ];
+  for (const [profile, name, firstEventNs] of restarts) {
+    test(name, () => {
+      const { h, events } = timed(profile, 2, 480);
+      h.stream.setState('RUN');
+      h.runUntil(15.5 * MS);
+      h.stream.stepTo('STOP');
+      assert.equal(h.stream.getPacketCount().packetCount, 0);
+      h.runUntil(100 * MS);
+      h.stream.stepTo('RUN');
+      h.runUntil(111 * MS);
+      assert.deepEqual(events.slice(1), [[firstEventNs, 1]]);
+    });
+  }
+});
+
 /** Packet 0 pre-rolled, RUN, then at 5 ms packet 1 with EOS and `eosLength` bytes. */
 function endAfterOnePacket(profile: Profile, eosLength: number, options: StreamOptions = {}) {
   const run = timed(profile, 2, 480, options);
