@@ -1,5 +1,5 @@
 // Types shared by the stream model and its callers. Names follow the DDI (ks.h, ksmedia.h, portcls.h).
-import type { DriverProfile } from './profile.js';
+import { builtinProfileNames, type DriverProfile } from './profile.js';
 
 /** KSSTATE. The port driver always steps through neighbours: STOP ⇄ ACQUIRE ⇄ PAUSE ⇄ RUN. */
 export type KsState = 'STOP' | 'ACQUIRE' | 'PAUSE' | 'RUN';
@@ -10,7 +10,8 @@ export const KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM = 0x200;
 
 /** The built-in profiles: `doc` follows the Windows docs where they speak; `sysvad` is the reference driver. */
 export type Profile = 'doc' | 'sysvad';
-export const profiles: readonly Profile[] = ['doc', 'sysvad'];
+/** The built-ins' names (the table in profile.ts is the one list). */
+export const profiles = builtinProfileNames as readonly Profile[];
 
 /** What the DMA plays for a packet that was not written in time. */
 export type UnderflowPolicy = 'repeat' | 'silence';
