@@ -248,7 +248,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
       actionsNotRun: actions.filter((record) => record.ranAtNs === null).map((record) => `#${record.index} ${record.action} (line ${record.line})`),
     }, options.updateGolden ?? false);
     const passed = expectations.every((result) => result.held);
-    trace.event({ event: 'expectations', timeNs: session.scheduler.timeNs, timeFrames: 0, passed, results: expectations });
+    session.recorder.traceEvent('expectations', session.scheduler.timeNs, { passed, results: expectations });
     trace.close();
     const writer = WavWriter.create(join(directory, 'rendered.wav'), format);
     writer.write(audio);
