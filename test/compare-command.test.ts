@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { main } from '../src/cli/main.js';
 import { runScenarioFile } from '../src/scenario/index.js';
 import { captureIo } from './support/audio-files.js';
+import { pcmFormat } from '../src/wav/index.js';
 import { parseXml, findAll, hasClass } from './report-support.js';
 import { concat, frames, referenceAudio, silence, writeWav, RATE } from './support/recordings.js';
 
@@ -21,6 +22,7 @@ describe('wavert compare', () => {
     writeWav(join(dir, 'same.wav'), concat(silence(4800), ref));
     writeWav(join(dir, 'gap.wav'), concat(frames(ref, 0, 9600), silence(480), frames(ref, 9600, RATE)));
     writeFileSync(join(dir, 'not-a-wav.wav'), 'hello');
+    writeWav(join(dir, 'mono.wav'), new Int16Array(4800).fill(7), pcmFormat({ bitsPerSample: 16, channels: 1, sampleRate: RATE }));
   });
 
   test('when the recording holds the reference after 100 ms of silence then it says exact and exits 0', async () => {
@@ -81,6 +83,8 @@ describe('wavert compare', () => {
       [['compare', 'gap.wav', 'ref.wav', '--report', 'x.png'], /^wavert: the report x\.png must end in \.svg/],
       [['compare', 'gap.wav', 'ref.wav', '--model', 'ref.wav'], /^wavert: ref\.wav:1: not a JSON line/],
       [['compare', 'gap.wav', 'ref.wav', '--search-seconds', 'soon'], /^wavert: --search-seconds must be a number of seconds/],
+      [['compare', '-', 'ref.wav'], /^wavert: compare reads each file twice .*not - \(stdin\)$/m],
+      [['compare', 'mono.wav', 'ref.wav'], /^wavert: cannot compare: mono\.wav has 1 channel\(s\) and ref\.wav has 2; the channel counts must match$/m],
     ];
     for (const [args, message] of cases) {
       const capture = captureIo(dir);
