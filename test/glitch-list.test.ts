@@ -120,3 +120,31 @@ test('when stream options and client latencies are swept at random (seeded) then
   // the sweep must exercise both sides of the rule
   assert.ok(glitchy >= 50 && clean >= 50, `${glitchy} runs with glitches, ${clean} clean`);
 });
+
+test('when waveOut clients and USB transports are swept at random (seeded) then every discontinuity is inside a listed glitch and every glitch is heard', () => {
+  const random = new SeededRandom(12);
+  const pick = <T>(values: readonly T[]): T => values[Math.floor(random.next() * values.length)]!;
+  const formats = [format(16, 2, 48000), format(16, 1, 44100), format(24, 2, 96000)];
+  let glitchy = 0;
+  for (let run = 0; run < 120; run++) {
+    const wavFormat = pick(formats);
+    const frames = Math.round((wavFormat.sampleRate * (50 + random.next() * 150)) / 1000);
+    const usb = run % 2 === 1;
+    const output = new CaptureOutput();
+    const headerMs = pick([5, 10, 20]);
+    const session = new Session({
+      format: wavFormat, source: new MemorySource(counterInput(wavFormat, frames)), output,
+      stream: { bufferMs: pick([5, 10, 20]), notifications: pick([1, 2, 2, 3]), underflowPolicy: pick(['repeat', 'silence'] as const) },
+      wakeLatency: createLatencySampler({ kind: 'uniform', minNs: 0, maxNs: Math.round(random.next() * 12e6) }, run + 7),
+      client: usb ? { kind: 'packet' } : {
+        kind: 'waveout', wavehdrs: pick([2, 3, 4]), wavehdrBytes: Math.round((headerMs * wavFormat.sampleRate) / 1000) * wavFormat.blockAlign,
+        refillLatency: { kind: 'uniform', minNs: 0, maxNs: Math.round(random.next() * 30e6) }, seed: run,
+      },
+      transport: usb ? { kind: 'usb', speed: pick(['full', 'high'] as const), interval: 1 } : { kind: 'direct' },
+    });
+    const summary = session.runVirtual(10e9);
+    check(`${usb ? 'usb' : 'waveout'} run ${run}`, output.bytes(), wavFormat, frames, summary.glitches);
+    if (summary.glitches.length > 0) glitchy++;
+  }
+  assert.ok(glitchy >= 20, `${glitchy} runs with glitches`);
+});
