@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadScenario, readWholeWav, renderSignal, runScenario, MemorySource } from '../src/scenario/index.js';
@@ -25,6 +25,15 @@ function format(bitsPerSample: number, channels: number, sampleRate: number, enc
 
 function counterInput(wavFormat: WavFormat, frames: number): Buffer {
   return renderSignal({ type: 'counter', format: wavFormat, frames, frequencyHz: 0, toFrequencyHz: 0, amplitude: 0, seed: 1 });
+}
+
+/** The trace once its last line (the expectations) is on disk: pino's destination may finish its last write later. */
+async function wholeTrace(path: string): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    const text = readFileSync(path, 'utf8');
+    if (text.includes('"event":"expectations"') || attempt >= 100) return text;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 function check(label: string, output: Buffer, wavFormat: WavFormat, inputFrames: number, glitches: readonly Glitch[], loopRepeats = 0): void {
@@ -67,6 +76,11 @@ test('when every scenario of the library plays a frame counter then every discon
       scenario.input = { type: 'counter', format: wavFormat, frames, frequencyHz: 0, toFrequencyHz: 0, amplitude: 0, seed: 1 };
       const summary = await runScenario(scenario, { outDir });
       const { bytes } = readWholeWav(join(outDir, scenario.name, 'rendered.wav'));
+      // one list: the trace's glitch events are the summary's glitches
+      const traced = (await wholeTrace(join(outDir, scenario.name, 'trace.ndjson'))).split('\n').filter((line) => line.includes('"event":"glitch"'))
+        .map((line) => JSON.parse(line) as Glitch).map(({ kind, startFrame, frameCount, timeNs, packetNumber, packets, cause }) => ({ kind, startFrame, frameCount, timeNs, packetNumber, packets, cause }))
+        .sort((a, b) => a.startFrame - b.startFrame || a.timeNs - b.timeNs);
+      assert.deepEqual(traced, summary.glitches, `${scenario.name}: the trace and the summary list the same glitches`);
       check(scenario.name, bytes, wavFormat, frames, summary.glitches, LOOPING.has(scenario.name) ? summary.waveOut!.loopRepeats : 0);
       checked++;
     }

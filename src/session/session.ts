@@ -96,7 +96,7 @@ export class Session {
     // through USB, rendered.wav is what the device played: the stream's glitches move by the gaps inserted before them
     if (this.usb) {
       const usb = this.usb;
-      this.recorder.mapOutputFrames((dmaFrame) => usb.deviceFrameOf(dmaFrame));
+      this.recorder.mapOutputFrames((dmaFrame) => usb.deviceFrameOf(dmaFrame), (frame) => usb.deviceTimeOfFrame(frame));
     }
     this.stream.attachOutput(this.usb ?? options.output);
     const client = options.client ?? { kind: 'packet' };
