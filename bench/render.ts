@@ -39,9 +39,13 @@ function printRows(title: string, rows: Row[], runs: number, audioSeconds: numbe
     'peak RSS MiB': row.peakRssMiB.toFixed(1),
     '× real time': (audioSeconds / row.wallSeconds).toFixed(0),
     'wall ÷ wavert': (row.wallSeconds / wavert.wallSeconds).toFixed(2),
+    'CPU ÷ wavert': (row.cpuSeconds / wavert.cpuSeconds).toFixed(2),
   }))));
   const sox = rows.find((row) => row.tool.startsWith('sox'));
-  if (sox) console.log(`\nwavert render is ${(sox.wallSeconds / wavert.wallSeconds).toFixed(2)}× sox's speed (wall clock; bar 1.5×, aim 2×)`);
+  if (sox) {
+    console.log(`\nwavert render is ${(sox.wallSeconds / wavert.wallSeconds).toFixed(2)}× sox's speed on the wall clock (bar 1.5×, aim 2×), `
+      + `${(sox.cpuSeconds / wavert.cpuSeconds).toFixed(2)}× on CPU time`);
+  }
 }
 
 export function runRenderBench(outDir: string): Record<string, unknown> {
