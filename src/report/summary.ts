@@ -123,7 +123,7 @@ export function formatSummary(summary: RunSummary): string {
   const bufferNote = s.requestedBufferBytes === s.bufferBytes ? '' : ` (requested ${s.requestedBufferBytes})`;
   lines.push(`stream       ${s.bufferBytes} bytes${bufferNote}, ${s.notifications} notifications${s.notificationCountExtension ? ' (model extension: the docs allow 1 or 2)' : ''}, packets of ${s.packetBytes} bytes (${s.packetFrames} frames)`);
   lines.push(`             profile ${s.profile}, underflow ${s.underflowPolicy}, EOS fill ${s.eosSilenceFill ? 'on' : 'off'}, FIFO ${s.fifoBytes} bytes, ${summary.clock} clock`);
-  lines.push(`packets      ${summary.packets} transferred, ${summary.notifications} notifications, ${summary.packetsWritten} of ${summary.writes} writes accepted`);
+  lines.push(`packets      ${describePackets(summary)}`);
   const statuses = Object.entries(summary.statuses).map(([name, count]) => `${name} ${count}`).join(', ');
   lines.push(`statuses     ${statuses || 'none'}`);
   const underrunList = summary.underrun.list.slice(0, 5).map((u) => `packet ${u.firstPacketNumber}${u.packets > 1 ? `–${u.firstPacketNumber + u.packets - 1}` : ''} at ${ms(u.timeNs)}`).join(', ');
@@ -158,6 +158,15 @@ export function formatGlitches(summary: Pick<RunSummary, 'glitches' | 'glitchCou
   for (const glitch of summary.glitches.slice(0, LISTED_IN_TEXT)) lines.push(`             ${describeGlitch(glitch, summary.stream.sampleRate)}`);
   if (summary.glitchTotal > LISTED_IN_TEXT) lines.push(`             … ${summary.glitchTotal - LISTED_IN_TEXT} more (--json and the report list them all)`);
   return lines;
+}
+
+/** Packets, notifications and writes; says why there can be one notification more than packets transferred. */
+export function describePackets(summary: Pick<RunSummary, 'packets' | 'notifications' | 'packetsWritten' | 'writes' | 'eos'>): string {
+  const base = `${summary.packets} transferred, ${summary.notifications} notifications, ${summary.packetsWritten} of ${summary.writes} writes accepted`;
+  if (summary.notifications > summary.packets && summary.eos?.reached) {
+    return `${base} (the last notification marks the end of stream inside packet ${summary.eos.packetNumber}, which was not transferred whole)`;
+  }
+  return base;
 }
 
 /** One line about the waveOut side of a run (the text summary and the HTML report share it). */
