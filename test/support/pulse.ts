@@ -19,7 +19,8 @@ export interface PulseServer {
   directory: string;
   sampleRate: number;
   channels: number;
-  startRecording(): Promise<Recording>;
+  /** Records the monitor; `wait` (default true) waits for its first bytes, which on a cold server wakes the sink first. */
+  startRecording(options?: { wait?: boolean }): Promise<Recording>;
   stop(): Promise<void>;
 }
 
@@ -70,7 +71,11 @@ async function stopChild(child: ChildProcess): Promise<void> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function startPulse(sampleRate = 48_000, channels = 2): Promise<PulseServer> {
+/**
+ * Starts the server cold by default: nothing keeps its null sink awake, so the first stream starts when the
+ * sink's idle block ends (up to ~2 s late, like a suspended card). `warm` adds a monitor reader that makes it tick.
+ */
+export async function startPulse(sampleRate = 48_000, channels = 2, options: { warm?: boolean } = {}): Promise<PulseServer> {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'wavert-pulse-'));
   const runtimeDir = path.join(directory, 'run');
   const home = path.join(directory, 'home');
@@ -111,21 +116,22 @@ export async function startPulse(sampleRate = 48_000, channels = 2): Promise<Pul
   }
   spawnSync('pactl', ['set-sink-volume', TEST_SINK_NAME, '100%'], { env, stdio: 'ignore', timeout: 3000 });
   spawnSync('pactl', ['set-default-sink', TEST_SINK_NAME], { env, stdio: 'ignore', timeout: 3000 });
-  // An idle null sink sleeps in 2 s blocks, so the first stream would start up to 2 s late (no real card does
-  // that). A low-latency reader on its monitor, kept for the server's life, makes it tick every 10 ms once
-  // the block that was running when it connected has ended.
+  // An idle null sink sleeps in 2 s blocks, so the first stream starts up to 2 s late. Only when asked (`warm`),
+  // a low-latency reader on its monitor, kept for the server's life, makes it tick every 10 ms.
+  if (options.warm) {
   const keeper = spawn('parec', ['--raw', '--format=s16le', `--rate=${sampleRate}`, `--channels=${channels}`, `--device=${TEST_SINK_NAME}.monitor`, '--latency-msec=10'], { stdio: ['ignore', 'ignore', 'ignore'], env });
   children.add(keeper);
   await sleep(NULL_SINK_BLOCK_MS);
+  }
 
-  const startRecording = async (): Promise<Recording> => {
+  const startRecording = async (recordOptions: { wait?: boolean } = {}): Promise<Recording> => {
     const parec = spawn('parec', ['--raw', '--format=s16le', `--rate=${sampleRate}`, `--channels=${channels}`, `--device=${TEST_SINK_NAME}.monitor`, '--latency-msec=10'], { stdio: ['ignore', 'pipe', 'pipe'], env });
     children.add(parec);
     const chunks: Buffer[] = [];
     parec.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
     parec.stderr?.resume();
     // parec has no "ready" signal; the first bytes of monitor silence are one
-    const readyBy = Date.now() + START_TIMEOUT_MS;
+    const readyBy = recordOptions.wait === false ? Date.now() : Date.now() + START_TIMEOUT_MS;
     while (chunks.length === 0 && parec.exitCode === null && Date.now() < readyBy) await sleep(10);
     return {
       stop: async () => {
