@@ -58,8 +58,8 @@ function run(config: SpeakerWorkerConfig): void {
   let writing = false;
   let ended = false;
 
+  // close drains what the device holds; the binding's flush would drop it (snd_pcm_drop: the end cut off)
   const close = (): void => {
-    binding.flush(handle);
     binding.close(handle);
     process.exit(0);
   };

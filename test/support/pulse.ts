@@ -233,3 +233,38 @@ export async function writeCounterWav(filePath: string, frameCount: number, samp
   writer.close();
   return pcm;
 }
+
+export interface HeardComparison {
+  /** Rendered frames missing at the start of the recording (the monitor starts capturing with the sink's first block). */
+  missingAtStart: number;
+  /** Frames after that which differ from the rendered file, or are missing at the end. */
+  mismatchedFrames: number;
+  comparedFrames: number;
+}
+
+/**
+ * Aligns a monitor recording (s16le stereo) with the rendered bytes on a window past the start, then compares
+ * every frame: what was heard against what `render` wrote, frame by frame.
+ */
+export function compareHeard(recording: Buffer, rendered: Buffer, anchorFrame = 4_000): HeardComparison | undefined {
+  const needle = rendered.subarray(anchorFrame * 4, (anchorFrame + 512) * 4);
+  let at = recording.indexOf(needle);
+  while (at >= 0 && at % 4 !== 0) at = recording.indexOf(needle, at + 1);
+  if (at < 0) return undefined;
+  const offset = at / 4 - anchorFrame;
+  const renderedFrames = rendered.length / 4;
+  const recordedFrames = recording.length / 4;
+  let firstMatching = anchorFrame;
+  while (firstMatching > 0 && offset + firstMatching - 1 >= 0 && recording.readUInt32LE((offset + firstMatching - 1) * 4) === rendered.readUInt32LE((firstMatching - 1) * 4)) firstMatching--;
+  let mismatchedFrames = 0;
+  for (let frame = firstMatching; frame < renderedFrames; frame++) {
+    const index = offset + frame;
+    if (index >= recordedFrames || recording.readUInt32LE(index * 4) !== rendered.readUInt32LE(frame * 4)) mismatchedFrames++;
+  }
+  return { missingAtStart: firstMatching, mismatchedFrames, comparedFrames: renderedFrames - firstMatching };
+}
+
+/** A process that keeps one core busy for at most `seconds` (the test's loaded host); kill it when done. */
+export function startSpinner(seconds: number): ChildProcess {
+  return spawn(process.execPath, ['-e', `const end = Date.now() + ${Math.round(seconds * 1000)}; while (Date.now() < end) {}`], { stdio: 'ignore' });
+}
