@@ -3,7 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { WavertError } from '../errors.js';
 import { exitCodeFor, EXIT_BAD_INPUT } from './exit-codes.js';
 import { processIo, type CliIo } from './io.js';
-import { commandRegistrations } from './commands.js';
+import { registrationsFor } from './commands.js';
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   let exitCode = 0;
@@ -16,7 +16,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       writeErr: (text) => io.stderr.write(text),
     })
     .showSuggestionAfterError(true);
-  for (const register of commandRegistrations) {
+  for (const register of await registrationsFor(argv)) {
     register(program, io, (code) => { exitCode = code; });
   }
   try {

@@ -1,12 +1,9 @@
-import { existsSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { formatSummary, type RunSummary } from '../report/summary.js';
-import { createTraceWriter, type TraceWriter } from '../report/trace.js';
-import { RunReport } from '../report/run-report.js';
-import { Session, ChunkedOutput, pcmSourceFrom, type ClientConfig, type StreamConfig, type TransportConfig } from '../session/index.js';
-import { WavReader, WavWriter, formatDescription } from '../wav/index.js';
+import { formatSummary } from '../report/summary.js';
+import { renderFile } from '../render/render-file.js';
 import type { CommandRegistration } from './commands.js';
 import { Diagnostics } from './diagnostics.js';
 import type { CliIo } from './io.js';
@@ -23,51 +20,6 @@ export interface RenderOptions extends ModelOptionValues, ClientTransportOptionV
   logLevel?: string;
 }
 
-export interface RenderResult {
-  summary: RunSummary;
-  warnings: string[];
-}
-
-/** Library form of `wavert render`: runs the model on the virtual clock and writes what the device played. */
-export function renderFile(
-  inputPath: string, outputPath: string, stream: StreamConfig, tracePath?: string,
-  pipeline: { client?: ClientConfig; transport?: TransportConfig } = {},
-): RenderResult {
-  const reader = WavReader.open(inputPath);
-  let writer: WavWriter | null = null;
-  let trace: TraceWriter | null = null;
-  try {
-    writer = WavWriter.create(outputPath, reader.format);
-    const sink = writer;
-    trace = tracePath ? createTraceWriter(tracePath) : null;
-    const output = new ChunkedOutput((bytes) => sink.write(bytes));
-    const session = new Session({
-      format: reader.format,
-      source: pcmSourceFrom(reader),
-      output,
-      stream,
-      trace,
-      client: pipeline.client,
-      transport: pipeline.transport,
-      input: { file: reader.label, frames: reader.frameCount, format: formatDescription(reader.format) },
-    });
-    const summary = session.runVirtual();
-    output.flush();
-    writer.close();
-    trace?.close();
-    return { summary, warnings: [...reader.warnings] };
-  } catch (error) {
-    writer?.abort();
-    if (trace) {
-      trace.close();
-      rmSync(tracePath!, { force: true });
-    }
-    throw error;
-  } finally {
-    reader.close();
-  }
-}
-
 export async function renderCommand(inputPath: string, options: RenderOptions, io: CliIo): Promise<number> {
   const diagnostics = new Diagnostics(io, parseChoice<LogLevel>('--log-level', options.logLevel, LOG_LEVELS));
   const stream = streamConfigFromOptions(options);
@@ -78,7 +30,8 @@ export async function renderCommand(inputPath: string, options: RenderOptions, i
   if (outputPath !== '-' && inputPath !== '-' && existsSync(outputPath) && sameFile(inputPath, outputPath)) {
     throw new UsageError(`the output ${outputPath} is the input file; choose another output`);
   }
-  const report = RunReport.plan(options.report, options.trace);
+  // the report's module (and its drawing) loads only when a report is asked for
+  const report = options.report === undefined ? null : (await import('../report/run-report.js')).RunReport.plan(options.report, options.trace);
   const { summary, warnings } = renderFile(inputPath, outputPath, stream, report?.tracePath ?? options.trace, pipeline);
   for (const warning of warnings) diagnostics.warn(warning);
   if (summary.stream.notificationCountExtension) {

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import { IoError } from '../errors.js';
 import { describeIoFailure } from '../errors.js';
-import { writeFully } from './fd-io.js';
+import { blockingPipeFd, writeFully } from './fd-io.js';
 import { formatProblem, formatTagOf, WAVE_FORMAT_EXTENSIBLE, WAVE_FORMAT_PCM, type WavFormat } from './format.js';
 
 const BUFFER_SIZE_IN_BYTES = 1024 * 1024;
@@ -92,7 +92,7 @@ export class WavWriter {
     const toStdout = path === '-';
     let fd: number;
     if (toStdout) {
-      fd = 1;
+      fd = blockingPipeFd(1, 'w') ?? 1;
     } else {
       try {
         fd = fs.openSync(path, 'w');
@@ -102,7 +102,7 @@ export class WavWriter {
     }
     const writer = new WavWriter(fd, toStdout ? null : path, format, header);
     try {
-      writer.writeRaw(header.bytes, header.bytes.length);
+      writer.writeRaw(header.bytes, 0, header.bytes.length);
     } catch (error) {
       writer.abort();
       throw error;
@@ -116,19 +116,29 @@ export class WavWriter {
   }
 
   write(bytes: Uint8Array): void {
+    this.writeFrom(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), 0, bytes.length);
+  }
+
+  /**
+   * Appends `lengthInBytes` of `source` from `offsetInBytes`: one copy into the write buffer (none for a piece at
+   * least as large as the buffer). A WavWriter is a DmaOutput: the DMA's transfers land here directly.
+   */
+  writeFrom(source: Buffer, offsetInBytes: number, lengthInBytes: number): void {
     if (this.state !== 'open') throw new Error(`WavWriter: ${this.label} is already closed`);
-    this.audioBytesWritten += bytes.length;
-    if (this.fillInBytes + bytes.length <= this.buffer.length) {
-      this.buffer.set(bytes, this.fillInBytes);
-      this.fillInBytes += bytes.length;
-      return;
-    }
-    this.flush();
-    if (bytes.length >= this.buffer.length) {
-      this.writeRaw(bytes, bytes.length);
-    } else {
-      this.buffer.set(bytes, 0);
-      this.fillInBytes = bytes.length;
+    this.audioBytesWritten += lengthInBytes;
+    let from = offsetInBytes;
+    let remaining = lengthInBytes;
+    while (remaining > 0) {
+      if (this.fillInBytes === this.buffer.length) this.flush();
+      if (this.fillInBytes === 0 && remaining >= this.buffer.length) {
+        this.writeRaw(source, from, remaining);
+        return;
+      }
+      const size = Math.min(remaining, this.buffer.length - this.fillInBytes);
+      source.copy(this.buffer, this.fillInBytes, from, from + size);
+      this.fillInBytes += size;
+      from += size;
+      remaining -= size;
     }
   }
 
@@ -156,13 +166,13 @@ export class WavWriter {
     if (this.fillInBytes === 0) return;
     const length = this.fillInBytes;
     this.fillInBytes = 0;
-    this.writeRaw(this.buffer, length);
+    this.writeRaw(this.buffer, 0, length);
   }
 
   private patchSizes(): void {
     const dataSize = this.audioBytesWritten;
     const padBytes = dataSize & 1;
-    if (padBytes === 1) this.writeRaw(Buffer.alloc(1), 1);
+    if (padBytes === 1) this.writeRaw(Buffer.alloc(1), 0, 1);
     const riffSize = this.header.bytes.length - 8 + dataSize + padBytes;
     const fits = riffSize <= UNKNOWN_SIZE - 1;
     const patch = Buffer.alloc(4);
@@ -183,15 +193,16 @@ export class WavWriter {
     }
   }
 
-  private writeRaw(bytes: Uint8Array, length: number): void {
+  private writeRaw(bytes: Uint8Array, offsetInBytes: number, length: number): void {
     try {
-      writeFully(this.fd, bytes, 0, length, null);
+      writeFully(this.fd, bytes, offsetInBytes, length, null);
     } catch (error) {
       throw new IoError(`cannot write ${this.label}: ${describeIoFailure(error)}`);
     }
   }
 
   private closeFd(): void {
-    if (this.path !== null) fs.closeSync(this.fd);
+    // stdout itself stays open; a blocking descriptor opened for it is closed
+    if (this.fd !== 1) fs.closeSync(this.fd);
   }
 }
