@@ -66,6 +66,7 @@ export class Session {
   private readonly input: SummaryContext['input'];
   private sessionState: SessionState = 'ready';
   endTimeNs: number | null = null;
+  private neverEndingLimited = false;
 
   constructor(options: SessionOptions) {
     this.format = options.format;
@@ -102,7 +103,7 @@ export class Session {
     // through USB, rendered.wav is what the device played: the stream's glitches move by the gaps inserted before them
     if (this.usb) {
       const usb = this.usb;
-      this.recorder.mapOutputFrames((dmaFrame) => usb.deviceFrameOf(dmaFrame));
+      this.recorder.mapOutputFrames((dmaFrame) => usb.deviceFrameOf(dmaFrame), (frame) => usb.deviceTimeOfFrame(frame));
     }
     this.stream.attachOutput(this.usb ?? options.output);
     const client = options.client ?? { kind: 'packet' };
@@ -210,24 +211,47 @@ export class Session {
 
   /** As fast as possible on virtual time; `limitNs` bounds runs that never send EOS. */
   runVirtual(limitNs = Number.POSITIVE_INFINITY): RunSummary {
-    if (!Number.isFinite(limitNs)) this.limitNeverEndingRuns();
+    if (!Number.isFinite(limitNs)) this.limitNeverEnding();
     this.start();
     this.scheduler.runVirtual(limitNs);
     return this.finish();
   }
 
   async runRealtime(limitNs = Number.POSITIVE_INFINITY): Promise<RunSummary> {
-    if (!Number.isFinite(limitNs)) this.limitNeverEndingRuns();
+    if (!Number.isFinite(limitNs)) this.limitNeverEnding();
     this.start();
     await this.scheduler.runRealtime(limitNs);
     return this.finish();
   }
 
   /**
-   * Without a model-time limit (render, play), a stream that can never end stops NEVER_ENDING_GRACE_NS after
-   * the EOS it will never reach, or after the input's duration when the driver has no timer at all.
+   * Paced real time (DESIGN §14): runs the model on its virtual clock up to `timeNs`, as far as the sink allows.
+   * Stepping this way gives the same events and bytes as one `runVirtual`.
    */
-  private limitNeverEndingRuns(): void {
+  advanceTo(timeNs: number): void {
+    this.start();
+    this.scheduler.runVirtual(timeNs);
+    if (!this.scheduler.isStopped && this.scheduler.pendingEventCount > 0) this.scheduler.advanceVirtual(timeNs);
+  }
+
+  /** True once a stepped run has nothing left to do: ended, stopped, or idle. */
+  get idle(): boolean {
+    return this.sessionState === 'ended' || this.sessionState === 'stopped' || this.scheduler.pendingEventCount === 0;
+  }
+
+  /** Ends a stepped run (`advanceTo`) and builds its summary. */
+  complete(): RunSummary {
+    return this.finish();
+  }
+
+  /**
+   * Without a model-time limit (render, play), a stream that can never end stops NEVER_ENDING_GRACE_NS after
+   * the EOS it will never reach, or after the input's duration when the driver has no timer at all. The run
+   * methods arm it when given no limit; a stepped run (`advanceTo`) without one calls it before its first step.
+   */
+  limitNeverEnding(): void {
+    if (this.neverEndingLimited) return;
+    this.neverEndingLimited = true;
     const stopLater = (fromNs: number): void => {
       this.scheduler.at(fromNs + NEVER_ENDING_GRACE_NS, EventPriority.action, () => this.stop());
     };
