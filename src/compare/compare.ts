@@ -55,22 +55,21 @@ function scan(window: FrameWindow, from: number, visit: (frame: number) => boole
   return -1;
 }
 
-function windowHash(window: FrameWindow, start: number, channels: number): string {
-  const parts: number[] = [];
-  for (let i = 0; i < ANCHOR_FRAMES; i++) for (let channel = 0; channel < channels; channel++) parts.push(window.sample(start + i, channel));
-  return parts.join(',');
-}
-
 /** The first K frames from the first sound in `source`, found in `target`: their positions, or null. */
 function locate(source: FrameWindow, target: FrameWindow, channels: number): { source: number; target: number } | null {
   const first = scan(source, 0, (frame) => !source.isSilent(frame), ANCHOR_FRAMES * 2);
   if (first < 0 || !source.ensure(first + ANCHOR_FRAMES - 1)) return null;
-  const anchor = windowHash(source, first, channels);
-  const firstSample = source.sample(first, 0);
-  const found = scan(target, 0, (frame) => {
-    if (target.sample(frame, 0) !== firstSample || !target.ensure(frame + ANCHOR_FRAMES - 1)) return false;
-    return windowHash(target, frame, channels) === anchor;
-  }, ANCHOR_FRAMES * 2);
+  // copied out: the target is then read as far as it takes, frame by frame with an early exit
+  const anchor = new Int32Array(ANCHOR_FRAMES * channels);
+  for (let i = 0; i < ANCHOR_FRAMES; i++) for (let channel = 0; channel < channels; channel++) anchor[i * channels + channel] = source.sample(first + i, channel);
+  const matchesAt = (frame: number): boolean => {
+    for (let i = 0; i < ANCHOR_FRAMES; i++) {
+      if (i > 0 && !target.ensure(frame + i)) return false;
+      for (let channel = 0; channel < channels; channel++) if (target.sample(frame + i, channel) !== anchor[i * channels + channel]) return false;
+    }
+    return true;
+  };
+  const found = scan(target, 0, matchesAt, ANCHOR_FRAMES * 2);
   return found < 0 ? null : { source: first, target: found };
 }
 
