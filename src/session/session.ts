@@ -207,6 +207,26 @@ export class Session {
     return this.finish();
   }
 
+  /**
+   * Paced real time (DESIGN §14): runs the model on its virtual clock up to `timeNs`, as far as the sink allows.
+   * Stepping this way gives the same events and bytes as one `runVirtual`.
+   */
+  advanceTo(timeNs: number): void {
+    this.start();
+    this.scheduler.runVirtual(timeNs);
+    if (!this.scheduler.isStopped && this.scheduler.pendingEventCount > 0) this.scheduler.advanceVirtual(timeNs);
+  }
+
+  /** True once a stepped run has nothing left to do: ended, stopped, or idle. */
+  get idle(): boolean {
+    return this.sessionState === 'ended' || this.sessionState === 'stopped' || this.scheduler.pendingEventCount === 0;
+  }
+
+  /** Ends a stepped run (`advanceTo`) and builds its summary. */
+  complete(): RunSummary {
+    return this.finish();
+  }
+
   private finish(): RunSummary {
     if (this.sessionState === 'running') this.transition('stopped');
     const summary = this.summary();
