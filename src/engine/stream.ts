@@ -195,8 +195,9 @@ export class WaveRTStream {
       phase: windowPhase(this.state, this.dma.startedPacket >= 0),
       eosReceived: this.clock.eosReceived,
     }, request);
-    // where the DMA will play it: the written packet itself unless the count runs apart from the DMA
-    const dmaPacket = this.dma.packetPlaying(count + packetDelta(request.packetNumber, count));
+    // where the DMA will play an accepted write: the written packet itself unless the count runs apart from the DMA
+    const linearPacket = count + packetDelta(request.packetNumber, count);
+    const dmaPacket = decision.status === STATUS_SUCCESS && this.clock.timer ? this.dma.packetPlaying(linearPacket) : linearPacket;
     if (decision.status === STATUS_SUCCESS) {
       this.dma.markWritten(dmaPacket);
       if (decision.isEos) this.clock.setEndOfStream(dmaPacket, request.eosPacketLength, this.dma.passHearing(dmaPacket));
