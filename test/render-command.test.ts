@@ -170,7 +170,7 @@ describe('wavert render: bad usage', () => {
     const before = readFileSync(input);
     const result = wavert(['render', input, '-o', input]);
     assert.equal(result.status, 2);
-    assert.match(result.stderr, /is the input file/);
+    assert.match(result.stderr, /is the same file as the input/);
     assert.ok(readFileSync(input).equals(before));
   });
 

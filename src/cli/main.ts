@@ -1,12 +1,45 @@
 // The only place that turns errors into messages and exit codes.
 import { Command, CommanderError } from 'commander';
-import { WavertError } from '../errors.js';
+import { WavertError, describeIoFailure } from '../errors.js';
+import { escapeControlCharacters, quoted } from '../output/names.js';
 import { exitCodeFor, EXIT_BAD_INPUT } from './exit-codes.js';
 import { processIo, type CliIo } from './io.js';
 import { commandRegistrations } from './commands.js';
+import { installSignalHandlers, restoreTerminal } from './signals.js';
+
+/** A system error that reached the top (EEXIST, EACCES on a path): a plain sentence, not an internal error. */
+function systemErrorMessage(error: unknown): string | null {
+  const errno = error as NodeJS.ErrnoException | null;
+  if (typeof errno?.code !== 'string' || !/^E[A-Z]+$/.test(errno.code)) return null;
+  const what = errno.path !== undefined ? `cannot ${errno.syscall === 'open' || errno.syscall === 'mkdir' ? 'create' : 'use'} ${quoted(errno.path)}` : 'a system call failed';
+  return `${what}: ${describeIoFailure(error)}`;
+}
+
+/** The first error of stdout (EPIPE from `| head`, ENOSPC on /dev/full): one sentence at the end, never a crash. */
+function watchStdout(io: CliIo): () => NodeJS.ErrnoException | null {
+  let failure: NodeJS.ErrnoException | null = null;
+  io.stdout.on?.('error', (error: NodeJS.ErrnoException) => { failure ??= error; });
+  io.stderr.on?.('error', () => undefined);
+  return () => failure;
+}
+
+/** Waits until what was written to stdout has gone out (or failed). */
+function flushStdout(io: CliIo): Promise<void> {
+  return new Promise((resolve) => {
+    try {
+      if (!io.stdout.write('', () => resolve())) io.stdout.once?.('drain', () => resolve());
+    } catch {
+      resolve();
+    }
+    setTimeout(resolve, 1000).unref();
+  });
+}
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   let exitCode = 0;
+  const stdoutFailure = watchStdout(io);
+  const processBound = io.stdout === process.stdout;
+  const uninstall = processBound ? installSignalHandlers((text) => io.stderr.write(text)) : null;
   const program = new Command('wavert')
     .description('Play WAV files through a model of the Windows WaveRT packet-mode render path, and reproduce underflow and glitches on demand.')
     .version(VERSION)
@@ -19,23 +52,43 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   for (const register of commandRegistrations) {
     register(program, io, (code) => { exitCode = code; });
   }
+  let code: number;
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return exitCode;
+    code = exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      // commander already printed its one-line message (or the help/version text)
-      return error.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
-    }
-    if (error instanceof WavertError) {
-      io.stderr.write(`wavert: ${error.message}\n`);
-      return exitCodeFor(error);
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`wavert: internal error: ${message}\n`);
-    if (io.env.WAVERT_DEBUG) io.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
+    code = reportError(error, io);
+  } finally {
+    restoreTerminal();
+  }
+  await flushStdout(io);
+  uninstall?.();
+  const failure = stdoutFailure();
+  if (failure !== null) {
+    io.stderr.write(`wavert: cannot write to stdout: ${describeIoFailure(failure)}\n`);
+    return code === 0 ? EXIT_BAD_INPUT : code;
+  }
+  return code;
+}
+
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    // commander already printed its one-line message (or the help/version text)
+    return error.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+  }
+  if (error instanceof WavertError) {
+    io.stderr.write(`wavert: ${escapeControlCharacters(error.message)}\n`);
     return exitCodeFor(error);
   }
+  const system = systemErrorMessage(error);
+  if (system !== null) {
+    io.stderr.write(`wavert: ${escapeControlCharacters(system)}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr.write(`wavert: internal error: ${escapeControlCharacters(message)}\n`);
+  if (io.env.WAVERT_DEBUG) io.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
+  return exitCodeFor(error);
 }
 
 export const VERSION = '0.1.0';

@@ -7,7 +7,8 @@ import type { PcmSource } from '../client/packet-client.js';
 import { STATUS_SUCCESS, type DmaOutput } from '../engine/index.js';
 import { UsageError } from '../errors.js';
 import { formatSummary, type RunSummary } from '../report/summary.js';
-import { createTraceWriter, type TraceWriter } from '../report/trace.js';
+import { abortTrace, createTraceWriter, type TraceWriter } from '../report/trace.js';
+import { SameFileGuard } from '../output/index.js';
 import { RunReport } from '../report/run-report.js';
 import { Session, pcmSourceFrom } from '../session/index.js';
 import { FileSink, openSink, parseSinkSpec, TeeSink, DEFAULT_LATENCY_MS, type Sink, type SinkStats } from '../sinks/index.js';
@@ -16,6 +17,7 @@ import type { CommandRegistration } from './commands.js';
 import { Diagnostics } from './diagnostics.js';
 import { EXIT_INTERRUPTED, EXIT_OK } from './exit-codes.js';
 import type { CliIo } from './io.js';
+import { onSignal, onTerminalRestore } from './signals.js';
 import { KeyControl, LiveView, type KeySource, type LiveSnapshot } from './live-view.js';
 import {
   addClientTransportOptions, addModelOptions, addRunOutputOptions, clientTransportFromOptions, LOG_LEVELS, parseChoice, parseInteger, streamConfigFromOptions,
@@ -42,10 +44,14 @@ export interface PlaySignals {
   onInterrupt(listener: () => void): () => void;
 }
 
+// Ctrl-C is play's to handle (end the stream, then stop at once); SIGTERM and SIGHUP take the common way out
 const processSignals: PlaySignals = {
   onInterrupt(listener) {
-    process.on('SIGINT', listener);
-    return () => process.removeListener('SIGINT', listener);
+    return onSignal((signal) => {
+      if (signal !== 'SIGINT') return false;
+      listener();
+      return true;
+    });
   },
 };
 
@@ -142,12 +148,16 @@ export async function playCommand(inputPath: string, options: PlayOptions, io: C
   io.stdout.on?.('error', () => undefined);
 
   const runReport = RunReport.plan(options.report, options.trace);
+  new SameFileGuard().addInput(inputPath)
+    .claimOutput(request.kind === 'file' ? request.path : undefined, 'sink file')
+    .claimOutput(options.record, 'recording').claimOutput(options.trace, 'trace').claimOutput(options.report, 'report');
   const reader = WavReader.open(inputPath);
   let trace: TraceWriter | null = null;
   let sink: Sink | null = null;
   let liveView: LiveView | null = null;
   let keys: KeyControl | null = null;
   let removeInterrupt: (() => void) | null = null;
+  let removeTerminalRestore: (() => void) | null = null;
   try {
     const format = reader.format;
     const startFrame = Number(timeNsToFrames(startNs, format.sampleRate));
@@ -231,6 +241,10 @@ export async function playCommand(inputPath: string, options: PlayOptions, io: C
       const terminal = io.stderr as NodeJS.WritableStream & { columns?: number };
       liveView = new LiveView({ write: (text) => terminal.write(text), get columns() { return terminal.columns; } }, color);
       liveView.start();
+      removeTerminalRestore = onTerminalRestore(() => {
+        keys?.release();
+        liveView?.stop();
+      });
       if (inputPath !== '-') {
         keys = new KeyControl(io.stdin as unknown as KeySource, { togglePause, quit: () => quit(false), interrupt: () => quit(true) });
         keys.attach();
@@ -305,8 +319,9 @@ export async function playCommand(inputPath: string, options: PlayOptions, io: C
     keys?.release();
     liveView?.stop();
     removeInterrupt?.();
+    removeTerminalRestore?.();
     sink?.abort();
-    trace?.close();
+    abortTrace(trace);
     reader.close();
     runReport?.discard();
   }

@@ -1,15 +1,16 @@
-import { existsSync, realpathSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { InterruptedError, UsageError } from '../errors.js';
 import { formatSummary, type RunSummary } from '../report/summary.js';
-import { createTraceWriter, type TraceWriter } from '../report/trace.js';
+import { abortTrace, createTraceWriter, type TraceWriter } from '../report/trace.js';
+import { SameFileGuard } from '../output/index.js';
 import { RunReport } from '../report/run-report.js';
 import { Session, ChunkedOutput, pcmSourceFrom, type ClientConfig, type StreamConfig, type TransportConfig } from '../session/index.js';
 import { WavReader, WavWriter, formatDescription } from '../wav/index.js';
 import type { CommandRegistration } from './commands.js';
 import { Diagnostics } from './diagnostics.js';
 import type { CliIo } from './io.js';
+import { onSignal, signalMessage, type CaughtSignal } from './signals.js';
 import {
   addClientTransportOptions, addModelOptions, addRunOutputOptions, clientTransportFromOptions, LOG_LEVELS, parseChoice, streamConfigFromOptions,
   type ClientTransportOptionValues, type LogLevel, type ModelOptionValues,
@@ -21,6 +22,7 @@ export interface RenderOptions extends ModelOptionValues, ClientTransportOptionV
   report?: string;
   json?: boolean;
   logLevel?: string;
+  keepPartial?: boolean;
 }
 
 export interface RenderResult {
@@ -28,11 +30,17 @@ export interface RenderResult {
   warnings: string[];
 }
 
-/** Library form of `wavert render`: runs the model on the virtual clock and writes what the device played. */
-export function renderFile(
-  inputPath: string, outputPath: string, stream: StreamConfig, tracePath?: string,
-  pipeline: { client?: ClientConfig; transport?: TransportConfig } = {},
-): RenderResult {
+/** An opened render: the session wired to its input, output and trace, and the ways it can end. */
+interface OpenedRender {
+  session: Session;
+  /** Flushes and puts the output (and trace) in place. */
+  complete(summary: RunSummary): RenderResult;
+  /** Removes the output and trace. */
+  abort(): void;
+  release(): void;
+}
+
+function openRender(inputPath: string, outputPath: string, stream: StreamConfig, tracePath: string | undefined, pipeline: RenderPipeline): OpenedRender {
   const reader = WavReader.open(inputPath);
   let writer: WavWriter | null = null;
   let trace: TraceWriter | null = null;
@@ -51,20 +59,93 @@ export function renderFile(
       transport: pipeline.transport,
       input: { file: reader.label, frames: reader.frameCount, format: formatDescription(reader.format) },
     });
-    const summary = session.runVirtual();
-    output.flush();
-    writer.close();
-    trace?.close();
-    return { summary, warnings: [...reader.warnings] };
+    const openedTrace = trace;
+    const abort = (): void => {
+      sink.abort();
+      abortTrace(openedTrace);
+    };
+    return {
+      session,
+      complete(summary) {
+        try {
+          output.flush();
+          // the trace first: a full disk fails it before the WAV is put in place
+          openedTrace?.close();
+        } catch (error) {
+          abort();
+          throw error;
+        }
+        try {
+          sink.close();
+        } catch (error) {
+          if (tracePath !== undefined) rmSync(tracePath, { force: true });
+          throw error;
+        }
+        return { summary, warnings: [...reader.warnings] };
+      },
+      abort,
+      release: () => reader.close(),
+    };
   } catch (error) {
     writer?.abort();
-    if (trace) {
-      trace.close();
-      rmSync(tracePath!, { force: true });
-    }
+    abortTrace(trace);
+    reader.close();
+    throw error;
+  }
+}
+
+export interface RenderPipeline {
+  client?: ClientConfig;
+  transport?: TransportConfig;
+}
+
+/** Library form of `wavert render`: runs the model on the virtual clock and writes what the device played. */
+export function renderFile(inputPath: string, outputPath: string, stream: StreamConfig, tracePath?: string, pipeline: RenderPipeline = {}): RenderResult {
+  const render = openRender(inputPath, outputPath, stream, tracePath, pipeline);
+  try {
+    return render.complete(render.session.runVirtual());
+  } catch (error) {
+    render.abort();
     throw error;
   } finally {
-    reader.close();
+    render.release();
+  }
+}
+
+/**
+ * renderFile that a signal can stop (SIGINT, SIGTERM, SIGHUP): the output and trace are removed, or with
+ * `keepPartial` put in place as a valid WAV of what was rendered; either way it throws InterruptedError.
+ */
+export async function renderFileStoppable(
+  inputPath: string, outputPath: string, stream: StreamConfig, tracePath: string | undefined, pipeline: RenderPipeline, keepPartial: boolean,
+): Promise<RenderResult> {
+  const render = openRender(inputPath, outputPath, stream, tracePath, pipeline);
+  let stoppedBy: CaughtSignal | null = null;
+  // the first signal stops the render where it is; a second one ends the process at once
+  const removeListener = onSignal((signal) => {
+    if (stoppedBy !== null) return false;
+    stoppedBy = signal;
+    render.session.stop();
+    return true;
+  });
+  try {
+    const summary = await render.session.runVirtualSliced();
+    removeListener();
+    if (stoppedBy === null) return render.complete(summary);
+    const signal: CaughtSignal = stoppedBy;
+    const frames = summary.output.frames;
+    if (keepPartial && outputPath !== '-') {
+      render.complete(summary);
+      throw new InterruptedError(`${signalMessage(signal)}: kept the ${frames} frames rendered so far in ${outputPath}`, signal);
+    }
+    render.abort();
+    throw new InterruptedError(`${signalMessage(signal)}: the render was stopped and its partial output removed`, signal);
+  } catch (error) {
+    render.abort();
+    throw error;
+  } finally {
+    removeListener();
+    render.release();
   }
 }
 
@@ -75,11 +156,16 @@ export async function renderCommand(inputPath: string, options: RenderOptions, i
   const outputPath = options.output;
   if (!outputPath) throw new UsageError('render needs an output file: -o <out.wav> (or -o - for stdout)');
   if (outputPath === '-' && options.json) throw new UsageError('--json and -o - both write to stdout; choose one');
-  if (outputPath !== '-' && inputPath !== '-' && existsSync(outputPath) && sameFile(inputPath, outputPath)) {
-    throw new UsageError(`the output ${outputPath} is the input file; choose another output`);
-  }
   const report = RunReport.plan(options.report, options.trace);
-  const { summary, warnings } = renderFile(inputPath, outputPath, stream, report?.tracePath ?? options.trace, pipeline);
+  new SameFileGuard().addInput(inputPath).claimOutput(outputPath).claimOutput(options.trace, 'trace').claimOutput(options.report, 'report');
+  let rendered: RenderResult;
+  try {
+    rendered = await renderFileStoppable(inputPath, outputPath, stream, report?.tracePath ?? options.trace, pipeline, options.keepPartial ?? false);
+  } catch (error) {
+    report?.discard();
+    throw error;
+  }
+  const { summary, warnings } = rendered;
   for (const warning of warnings) diagnostics.warn(warning);
   if (summary.stream.notificationCountExtension) {
     diagnostics.warn(`${summary.stream.notifications} notifications per buffer is a model extension: the Windows docs allow 1 or 2`);
@@ -93,20 +179,13 @@ export async function renderCommand(inputPath: string, options: RenderOptions, i
   return 0;
 }
 
-function sameFile(a: string, b: string): boolean {
-  try {
-    return realpathSync(resolve(a)) === realpathSync(resolve(b));
-  } catch {
-    return false;
-  }
-}
-
 export const registerRender: CommandRegistration = (program: Command, io, setExitCode) => {
   const command = program
     .command('render')
     .description('run the model on the virtual clock (as fast as possible) and write exactly what the device played')
     .argument('<in.wav>', "input WAV file ('-' for stdin)")
-    .requiredOption('-o, --output <out.wav>', "output WAV file ('-' for stdout)");
+    .requiredOption('-o, --output <out.wav>', "output WAV file ('-' for stdout)")
+    .option('--keep-partial', 'when a signal stops the render, keep a valid WAV of what was rendered (default: remove it)');
   addRunOutputOptions(addClientTransportOptions(addModelOptions(command)))
     .action(async (input: string, options: RenderOptions) => {
       setExitCode(await renderCommand(input, options, io));

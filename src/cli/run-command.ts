@@ -1,13 +1,13 @@
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
-import { UsageError, WavertError } from '../errors.js';
+import { IoError, UsageError, describeIoFailure } from '../errors.js';
+import { SameFileGuard, escapeControlCharacters, makeFolders, safeFolderName, writeFileAtomic } from '../output/index.js';
 import {
-  defaultJobCount, failureLines, junitXml, loadScenario, runInPool, runScenarioFile, scenarioNameFromFile,
-  type ScenarioResult,
+  checkInPool, defaultJobCount, failureLines, junitXml, runInPool, runScenarioFile, type ScenarioResult,
 } from '../scenario/index.js';
 import { scenarioReportHook } from '../report/scenario-report.js';
 import { DEFAULT_LATENCY_MS, openSink, parseSinkSpec } from '../sinks/index.js';
-import { EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED, EXIT_OK } from './exit-codes.js';
+import { EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED, EXIT_OK, EXIT_RUN_CRASHED } from './exit-codes.js';
 import { DEFAULT_TIMEOUT_S } from './run.js';
 import type { CliIo } from './io.js';
 import { parseInteger } from './options.js';
@@ -18,6 +18,7 @@ export interface RunOptions {
   sink?: string;
   device?: string;
   updateGolden?: boolean;
+  goldenDir?: string;
   junit?: string;
   jobs?: string;
   timeoutS?: string;
@@ -61,31 +62,48 @@ function shown(file: string, cwd: string): string {
   return path === '' || path.startsWith('..') || isAbsolute(path) ? file : path;
 }
 
-/** Loads every scenario up front: invalid ones are reported without running, and names must be unique (they name output folders). */
-function preflight(files: readonly string[], cwd: string): { runnable: string[]; invalid: Map<string, ScenarioResult> } {
+/**
+ * Loads every scenario up front, each in a worker under the time limit: invalid ones are reported without
+ * running, and names must be unique as folder names (they name the output folders).
+ */
+async function preflight(files: readonly string[], cwd: string, poolOptions: { jobs: number; timeoutMs: number }): Promise<{ runnable: string[]; invalid: Map<string, ScenarioResult> }> {
   const invalid = new Map<string, ScenarioResult>();
   const runnable: string[] = [];
   const owners = new Map<string, string>();
-  for (const file of files) {
+  const outcomes = await checkInPool(files.map((file) => ({ path: file, file: shown(file, cwd) })), poolOptions);
+  files.forEach((file, index) => {
+    const outcome = outcomes[index]!;
     const shownFile = shown(file, cwd);
-    const invalidResult = (name: string, message: string): ScenarioResult => ({
-      name, file: shownFile, status: 'invalid', message, expectations: [], outputDir: null, wallMs: 0, brief: null,
-    });
-    try {
-      const scenario = loadScenario(file, shownFile);
-      const owner = owners.get(scenario.name);
-      if (owner !== undefined) {
-        invalid.set(file, invalidResult(scenario.name, `${shownFile}: the scenario name '${scenario.name}' is already used by ${owner}; each scenario needs its own name (it names the output folder)`));
-        continue;
-      }
-      owners.set(scenario.name, shownFile);
-      runnable.push(file);
-    } catch (error) {
-      if (!(error instanceof WavertError)) throw error;
-      invalid.set(file, invalidResult(scenarioNameFromFile(file), error.message));
+    if (outcome.name === null) {
+      invalid.set(file, outcome.result);
+      return;
     }
-  }
+    const folder = safeFolderName(outcome.name);
+    const owner = owners.get(folder);
+    if (owner !== undefined) {
+      invalid.set(file, {
+        name: outcome.name, file: shownFile, status: 'invalid', expectations: [], outputDir: null, wallMs: 0, brief: null,
+        message: folder === outcome.name
+          ? `${shownFile}: the scenario name '${outcome.name}' is already used by ${owner}; each scenario needs its own name (it names the output folder)`
+          : `${shownFile}: the scenario name '${outcome.name}' gives the output folder '${folder}', already used by ${owner}; each scenario needs its own name`,
+      });
+      return;
+    }
+    owners.set(folder, shownFile);
+    runnable.push(file);
+  });
   return { runnable, invalid };
+}
+
+/** The folders named on the command line: the scenario library, where --update-golden may write. */
+function libraryRoots(paths: readonly string[], cwd: string): string[] {
+  return paths.map((given) => resolve(cwd, given)).filter((path) => {
+    try {
+      return statSync(path).isDirectory();
+    } catch {
+      return false;
+    }
+  });
 }
 
 export async function runCommand(paths: readonly string[], options: RunOptions, io: CliIo): Promise<number> {
@@ -97,8 +115,14 @@ export async function runCommand(paths: readonly string[], options: RunOptions, 
   const cwd = io.cwd;
   const outDir = resolve(cwd, options.out ?? 'wavert-out');
   const files = collectScenarioFiles(paths, cwd);
-  const { runnable, invalid } = preflight(files, cwd);
-  const runOptions = { outDir, updateGolden: options.updateGolden ?? false, report: options.report ?? false };
+  if (options.goldenDir !== undefined && !options.updateGolden) throw new UsageError('--golden-dir is used with --update-golden only');
+  const junitPath = options.junit === undefined ? undefined : resolve(cwd, options.junit);
+  const guard = new SameFileGuard();
+  for (const file of files) guard.addInput(file, 'scenario');
+  guard.claimOutput(junitPath === undefined ? undefined : options.junit, 'JUnit report');
+  const goldenRoots = [...libraryRoots(paths, cwd), ...(options.goldenDir !== undefined ? [resolve(cwd, options.goldenDir)] : [])];
+  const { runnable, invalid } = await preflight(files, cwd, { jobs, timeoutMs: timeoutS * 1000 });
+  const runOptions = { outDir, updateGolden: options.updateGolden ?? false, goldenRoots, report: options.report ?? false };
   const ran = new Map<string, ScenarioResult>();
   if (sinkRequest) {
     // real time: one scenario at a time, so that each can be heard
@@ -123,14 +147,23 @@ export async function runCommand(paths: readonly string[], options: RunOptions, 
     runnable.forEach((file, index) => ran.set(file, results[index]!));
   }
   const results = files.map((file) => invalid.get(file) ?? ran.get(file)!);
-  io.stdout.write(formatResults(results));
-  if (options.junit !== undefined) {
-    const junitPath = resolve(cwd, options.junit);
-    mkdirSync(dirname(junitPath), { recursive: true });
-    writeFileSync(junitPath, junitXml(results));
+  io.stdout.write(escapeControlCharacters(formatResults(results)));
+  if (junitPath !== undefined) {
+    try {
+      makeFolders(dirname(junitPath));
+    } catch (error) {
+      throw new IoError(`cannot create ${options.junit}: ${describeIoFailure(error)}`);
+    }
+    writeFileAtomic(junitPath, junitXml(results), { label: options.junit });
   }
+  return runExitCode(results);
+}
+
+/** 4 when a scenario crashed or timed out, else 2 when one is invalid, else 1 when an expectation failed. */
+export function runExitCode(results: readonly ScenarioResult[]): number {
+  if (results.some((result) => result.status === 'error')) return EXIT_RUN_CRASHED;
   if (results.some((result) => result.status === 'invalid')) return EXIT_BAD_INPUT;
-  if (results.some((result) => result.status !== 'passed')) return EXIT_EXPECTATION_FAILED;
+  if (results.some((result) => result.status === 'failed')) return EXIT_EXPECTATION_FAILED;
   return EXIT_OK;
 }
 

@@ -9,13 +9,14 @@ export const DEFAULT_TIMEOUT_S = 120;
 export const registerRun: CommandRegistration = (program: Command, io, setExitCode) => {
   program
     .command('run')
-    .description('run scripted scenarios (YAML or JSON) deterministically and check their expectations; exit 0 when all hold, 1 when any fails, 2 when a scenario is invalid')
+    .description('run scripted scenarios (YAML or JSON) deterministically and check their expectations; exit 0 when all hold, 1 when any fails, 2 when a scenario is invalid, 4 when one crashed or timed out')
     .argument('<scenario...>', 'scenario files or folders of them')
     .option('--out <dir>', 'output folder: <dir>/<scenario>/ gets rendered.wav, trace.ndjson, summary.json (default ./wavert-out)')
     .option('--realtime', 'run on the system clock to a sink, one scenario at a time, so the glitch can be heard')
     .option('--sink <spec>', 'with --realtime: auto, speaker, pulse, pipewire, alsa, null or file:PATH (default auto)')
     .option('--device <name>', 'with --realtime: the sink device')
-    .option('--update-golden', "write or refresh each scenario's golden WAV from this run")
+    .option('--update-golden', "write or refresh each scenario's golden WAV from this run (only next to the scenario or inside a folder named here)")
+    .option('--golden-dir <dir>', 'with --update-golden: also allow golden WAVs inside this folder')
     .option('--junit <file>', 'write JUnit XML for CI systems')
     .option('--report', "draw each scenario's timeline.svg and report.html in its output folder")
     .option('--jobs <n>', 'scenarios run in parallel on worker threads (default: the number of cores)')

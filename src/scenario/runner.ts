@@ -1,7 +1,6 @@
 // Runs one scenario: input, session, timeline, then rendered.wav, trace.ndjson and summary.json in its
 // output folder, and the expectations checked. Never throws: every outcome is a ScenarioResult.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { EventPriority } from '../clock/scheduler.js';
 import { SystemClock } from '../clock/system-clock.js';
@@ -9,7 +8,8 @@ import { framesToNs } from '../clock/time.js';
 import { createLatencySampler } from '../client/latency.js';
 import { STATUS_SUCCESS, statusName, type DmaOutput, type NtStatus } from '../engine/index.js';
 import { ScenarioError, WavertError } from '../errors.js';
-import { createTraceWriter, type RunSummary, type TraceWriter } from '../report/index.js';
+import { abortTrace, createTraceWriter, type RunSummary, type TraceWriter } from '../report/index.js';
+import { SameFileGuard, writeFileAtomic } from '../output/index.js';
 import { Session } from '../session/session.js';
 import type { Sink } from '../sinks/types.js';
 import { formatDescription, WavWriter, type WavFormat } from '../wav/index.js';
@@ -19,6 +19,7 @@ import { loadScenario, RUN_MARGIN_NS } from './load.js';
 import type { Scenario, TimelineEntry } from './model.js';
 import { deriveSeed } from './seeds.js';
 import { MemorySource, renderSignal } from './signals.js';
+import { clearScenarioOutputs, prepareScenarioFolder, scenarioFolderPath } from './output-folder.js';
 
 const TWO_POW_32 = 0x1_0000_0000;
 const MAX_INPUT_BYTES = 512 * 1024 * 1024;
@@ -31,9 +32,13 @@ export interface ScenarioRunOptions {
   /** Each scenario writes into `<outDir>/<scenario name>/`. */
   outDir: string;
   updateGolden?: boolean;
+  /** Folders besides the scenario's own where --update-golden may write: the library, --golden-dir. */
+  goldenRoots?: string[];
   /** Real time: the run goes on the system clock to this sink (opened for the scenario's format). */
   realtime?: { openSink(format: WavFormat): Promise<Sink> };
   report?: ScenarioReportHook;
+  /** Told the scenario's output folder before anything is written in it (the pool cleans it after a crash). */
+  onFolder?(directory: string): void;
 }
 
 export type ScenarioStatus = 'passed' | 'failed' | 'invalid' | 'error';
@@ -93,7 +98,7 @@ export async function runScenarioFile(path: string, options: ScenarioRunOptions,
       status: summary.passed ? 'passed' : 'failed',
       message: null,
       expectations: summary.expectations,
-      outputDir: join(options.outDir, scenario.name),
+      outputDir: scenarioFolderPath(options.outDir, scenario.name),
       wallMs: performance.now() - started,
       brief: {
         statuses: summary.statuses,
@@ -172,8 +177,11 @@ function teeTrace(file: TraceWriter, memory: Array<Record<string, unknown>> | nu
       memory?.push({ ...fields });
     },
     close() {
-      // the error path closes whatever the normal path has not
       if (open) file.close();
+      open = false;
+    },
+    abort() {
+      if (open) abortTrace(file);
       open = false;
     },
   };
@@ -182,14 +190,19 @@ function teeTrace(file: TraceWriter, memory: Array<Record<string, unknown>> | nu
 export async function runScenario(scenario: Scenario, options: ScenarioRunOptions): Promise<ScenarioSummary> {
   const input = loadInput(scenario);
   const format = input.format;
-  const directory = join(options.outDir, scenario.name);
-  mkdirSync(directory, { recursive: true });
-  const tracePath = join(directory, 'trace.ndjson');
+  const directory = scenarioFolderPath(options.outDir, scenario.name);
+  const outputPaths = { wav: join(directory, 'rendered.wav'), trace: join(directory, 'trace.ndjson'), summary: join(directory, 'summary.json') };
+  guardScenarioOutputs(scenario, outputPaths);
+  options.onFolder?.(directory);
+  prepareScenarioFolder(options.outDir, scenario.name);
+  const noFollow = { followSymlinks: false };
   const traceEvents = options.report ? [] as Array<Record<string, unknown>> : null;
-  const trace = teeTrace(createTraceWriter(tracePath), traceEvents);
-  const output = new CollectingOutput();
+  let trace: TraceWriter | null = null;
   let sink: Sink | null = null;
+  let writer: WavWriter | null = null;
   try {
+    trace = teeTrace(createTraceWriter(outputPaths.trace, noFollow), traceEvents);
+    const output = new CollectingOutput();
     const session = new Session({
       format,
       source: new MemorySource(input.bytes),
@@ -235,13 +248,11 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     const expectations = checkExpectations(scenario, {
       summary, format, output: audio, input: input.bytes, bufferFrames: session.allocation.actualSizeInBytes / format.blockAlign,
       actionsNotRun: actions.filter((record) => record.ranAtNs === null).map((record) => `#${record.index} ${record.action} (line ${record.line})`),
-    }, options.updateGolden ?? false);
+    }, { update: options.updateGolden ?? false, roots: options.goldenRoots ?? [] });
     const passed = expectations.every((result) => result.held);
     trace.event({ event: 'expectations', timeNs: session.scheduler.timeNs, timeFrames: 0, passed, results: expectations });
-    trace.close();
-    const writer = WavWriter.create(join(directory, 'rendered.wav'), format);
+    writer = WavWriter.create(outputPaths.wav, format, noFollow);
     writer.write(audio);
-    writer.close();
     const scenarioSummary: ScenarioSummary = {
       scenario: scenario.name,
       file: scenario.file,
@@ -253,14 +264,30 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
       actions,
       expectations,
     };
-    writeFileSync(join(directory, 'summary.json'), `${JSON.stringify(scenarioSummary, null, 2)}\n`);
+    // the three files go in place together, after everything that can fail
+    trace.close();
+    writer.close();
+    writeFileAtomic(outputPaths.summary, `${JSON.stringify(scenarioSummary, null, 2)}\n`, noFollow);
     options.report?.(directory, traceEvents ?? [], scenarioSummary, scenario);
     return scenarioSummary;
   } catch (error) {
     sink?.abort();
-    trace.close();
-    rmSync(tracePath, { force: true });
+    writer?.abort();
+    abortTrace(trace);
+    clearScenarioOutputs(directory, true);
     throw error;
+  }
+}
+
+/** The scenario's own files (script, input, golden unless it is being updated) are never overwritten by its outputs. */
+function guardScenarioOutputs(scenario: Scenario, outputs: { wav: string; trace: string; summary: string }): void {
+  const guard = new SameFileGuard().addInput(join(scenario.directory, basename(scenario.file)), 'scenario file');
+  if (scenario.input.type === 'file') guard.addInput(scenario.input.path, 'input');
+  if (scenario.expect.goldenWav) guard.addInput(scenario.expect.goldenWav.path, 'golden WAV');
+  try {
+    guard.claimOutput(outputs.wav, 'rendered.wav').claimOutput(outputs.trace, 'trace').claimOutput(outputs.summary, 'summary');
+  } catch (error) {
+    throw new ScenarioError(`${scenario.file}: ${(error as Error).message}`);
   }
 }
 

@@ -155,7 +155,8 @@ export class NodeValidator {
       const keyPosition = this.positionOf(pair.key as Node, position);
       const fieldPath = path ? `${path}.${String(key)}` : String(key);
       if (typeof key === 'string' && skip.includes(key)) continue;
-      if (typeof key !== 'string' || !(key in spec.fields)) {
+      // own fields only: a key such as 'constructor' or '__proto__' is an unknown field, not Object.prototype's
+      if (typeof key !== 'string' || !Object.hasOwn(spec.fields, key)) {
         const suggestion = typeof key === 'string' ? closestName(key, known) : undefined;
         this.problem(keyPosition, fieldPath, `one of the fields ${known.join(', ') || '(none)'}`, `an unknown field ${describeFound(pair.key as Node)}${suggestion ? ` (did you mean '${suggestion}'?)` : ''}`);
         ok = false;
