@@ -9,3 +9,4 @@ export * from './wav/index.js';
 export * from './session/index.js';
 export * from './report/index.js';
 export * from './errors.js';
+export * from './output/index.js';
