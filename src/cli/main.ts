@@ -4,7 +4,7 @@ import { WavertError, describeIoFailure } from '../errors.js';
 import { escapeControlCharacters, quoted } from '../output/names.js';
 import { exitCodeFor, EXIT_BAD_INPUT } from './exit-codes.js';
 import { processIo, type CliIo } from './io.js';
-import { commandRegistrations } from './commands.js';
+import { registrationsFor } from './commands.js';
 import { installSignalHandlers, restoreTerminal } from './signals.js';
 
 /** A system error that reached the top (EEXIST, EACCES on a path): a plain sentence, not an internal error. */
@@ -49,7 +49,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       writeErr: (text) => io.stderr.write(text),
     })
     .showSuggestionAfterError(true);
-  for (const register of commandRegistrations) {
+  for (const register of await registrationsFor(argv)) {
     register(program, io, (code) => { exitCode = code; });
   }
   let code: number;

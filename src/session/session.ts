@@ -83,14 +83,21 @@ export class Session {
     if (this.allocation.status !== STATUS_SUCCESS) {
       throw new AllocationError(`cannot allocate the WaveRT buffer: ${this.allocation.reason} (${statusName(this.allocation.status)})`);
     }
+    this.recorder.setBuffer(this.allocation.actualSizeInBytes / options.format.blockAlign, this.stream.packetFrameCount, this.allocation.notificationCount);
     this.stream.addObserver(this.recorder);
     const transport = options.transport ?? { kind: 'direct' };
     this.usb = transport.kind === 'usb'
       ? new UsbIsochTransport(this.scheduler, options.format, options.output, resolveUsbConfig(transport, options.format), {
         burstFrames: this.stream.packetFrameCount,
         trace: this.trace ? (timeNs, fields) => this.recorder.traceEvent('usb', timeNs, fields) : null,
+        glitch: (glitch) => this.recorder.glitch(glitch),
       })
       : null;
+    // through USB, rendered.wav is what the device played: the stream's glitches move by the gaps inserted before them
+    if (this.usb) {
+      const usb = this.usb;
+      this.recorder.mapOutputFrames((dmaFrame) => usb.deviceFrameOf(dmaFrame));
+    }
     this.stream.attachOutput(this.usb ?? options.output);
     const client = options.client ?? { kind: 'packet' };
     const prerollPackets = this.config.profile === 'sysvad' ? 1 : this.config.notifications;
@@ -101,6 +108,11 @@ export class Session {
         processingNs: options.processingNs,
         prerollPackets,
         trace: this.trace ? (timeNs, fields) => this.recorder.traceEvent('waveout', timeNs, fields) : null,
+        // the queue ran dry: the end of the packet went out as silence
+        starved: (packetNumber, silentFrames) => this.recorder.glitchInPacket({
+          kind: 'waveout-starvation', packetNumber, offsetFrames: this.stream.packetFrameCount - silentFrames, frameCount: silentFrames,
+          cause: 'the waveOut queue ran dry: the driver sent silence in place of audio',
+        }),
       });
       const app = new WaveOutApplication(this.scheduler, device, options.source, {
         headerCount: waveOut.wavehdrs,
@@ -213,7 +225,7 @@ export class Session {
   private finish(): RunSummary {
     if (this.sessionState === 'running') this.transition('stopped');
     const summary = this.summary();
-    this.trace?.event({ event: 'summary', timeNs: this.scheduler.timeNs, timeFrames: 0, ...summary });
+    this.recorder.traceEvent('summary', this.scheduler.timeNs, { ...summary });
     return summary;
   }
 

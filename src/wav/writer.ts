@@ -3,9 +3,11 @@ import { IoError } from '../errors.js';
 import { describeIoFailure } from '../errors.js';
 import { AtomicFile, type AtomicFileOptions } from '../output/atomic-file.js';
 import { writeFully } from './fd-io.js';
+import { WriteBehind } from './write-behind.js';
 import { formatProblem, formatTagOf, WAVE_FORMAT_EXTENSIBLE, WAVE_FORMAT_PCM, type WavFormat } from './format.js';
 
 const BUFFER_SIZE_IN_BYTES = 1024 * 1024;
+const WRITE_BEHIND_SLOTS = 4;
 const UNKNOWN_SIZE = 0xffffffff;
 const KSDATAFORMAT_GUID_TAIL = [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71];
 
@@ -63,6 +65,14 @@ function nextWriterState(state: WriterState, event: 'close' | 'abort'): WriterSt
   return event === 'close' ? 'closed' : 'aborted';
 }
 
+export interface WavWriterOptions extends AtomicFileOptions {
+  /**
+   * Write a regular file from a second thread once the output passes one buffer, so the copies into the page cache
+   * overlap the caller's work (a render); small outputs, stdout, pipes and devices are written synchronously.
+   */
+  writeBehind?: boolean;
+}
+
 export class WavWriter {
   /** Path as given, or 'stdout'. */
   readonly label: string;
@@ -72,34 +82,41 @@ export class WavWriter {
   private readonly path: string | null;
   private readonly file: AtomicFile | null;
   private readonly header: HeaderLayout;
-  private readonly buffer: Buffer;
+  /** Regular files are written at explicit positions (so a second thread can write them); others in sequence. */
+  private readonly positioned: boolean;
+  private readonly writeBehindWanted: boolean;
+  private writeBehind: WriteBehind | null = null;
+  private buffer: Buffer;
   private fillInBytes = 0;
+  private positionInBytes = 0;
   private audioBytesWritten = 0;
   private state: WriterState = 'open';
 
-  private constructor(fd: number, file: AtomicFile | null, format: WavFormat, header: HeaderLayout) {
+  private constructor(fd: number, file: AtomicFile | null, format: WavFormat, header: HeaderLayout, positioned: boolean, writeBehind: boolean) {
     this.fd = fd;
     this.file = file;
     this.path = file?.seekable ? file.label : null;
     this.label = file?.label ?? 'stdout';
     this.format = format;
     this.header = header;
-    this.buffer = Buffer.alloc(BUFFER_SIZE_IN_BYTES);
+    this.positioned = positioned;
+    this.writeBehindWanted = writeBehind && positioned;
+    this.buffer = Buffer.allocUnsafe(BUFFER_SIZE_IN_BYTES);
   }
 
   /**
    * Writes to a temporary file renamed over `path` on close (removed on abort); '-', a device or a FIFO
    * stream in place with sizes 0xFFFFFFFF.
    */
-  static create(path: string, format: WavFormat, options: AtomicFileOptions = {}): WavWriter {
+  static create(path: string, format: WavFormat, options: WavWriterOptions = {}): WavWriter {
     const problem = formatProblem(format);
     if (problem !== undefined) throw new RangeError(`WavWriter.create: the format ${problem}`);
     const header = wavHeader(format);
     const toStdout = path === '-';
     const file = toStdout ? null : AtomicFile.open(path, options);
-    const writer = new WavWriter(file?.fd ?? 1, file, format, header);
+    const writer = new WavWriter(file?.fd ?? 1, file, format, header, file?.seekable ?? false, options.writeBehind ?? false);
     try {
-      writer.writeRaw(header.bytes, header.bytes.length);
+      writer.writeRaw(header.bytes, 0, header.bytes.length);
     } catch (error) {
       writer.abort();
       throw error;
@@ -113,19 +130,29 @@ export class WavWriter {
   }
 
   write(bytes: Uint8Array): void {
+    this.writeFrom(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), 0, bytes.length);
+  }
+
+  /**
+   * Appends `lengthInBytes` of `source` from `offsetInBytes`: one copy into the write buffer (none for a large piece
+   * written synchronously). A WavWriter is a DmaOutput: the DMA's transfers land here directly.
+   */
+  writeFrom(source: Buffer, offsetInBytes: number, lengthInBytes: number): void {
     if (this.state !== 'open') throw new Error(`WavWriter: ${this.label} is already closed`);
-    this.audioBytesWritten += bytes.length;
-    if (this.fillInBytes + bytes.length <= this.buffer.length) {
-      this.buffer.set(bytes, this.fillInBytes);
-      this.fillInBytes += bytes.length;
-      return;
-    }
-    this.flush();
-    if (bytes.length >= this.buffer.length) {
-      this.writeRaw(bytes, bytes.length);
-    } else {
-      this.buffer.set(bytes, 0);
-      this.fillInBytes = bytes.length;
+    this.audioBytesWritten += lengthInBytes;
+    let from = offsetInBytes;
+    let remaining = lengthInBytes;
+    while (remaining > 0) {
+      if (this.fillInBytes === this.buffer.length) this.flush(false);
+      if (this.fillInBytes === 0 && remaining >= this.buffer.length && this.writeBehind === null) {
+        this.writeRaw(source, from, remaining);
+        return;
+      }
+      const size = Math.min(remaining, this.buffer.length - this.fillInBytes);
+      source.copy(this.buffer, this.fillInBytes, from, from + size);
+      this.fillInBytes += size;
+      from += size;
+      remaining -= size;
     }
   }
 
@@ -133,34 +160,74 @@ export class WavWriter {
   close(): void {
     if (this.state !== 'open') return;
     try {
-      this.flush();
+      this.flush(true);
+      this.finishWriteBehind(true);
       if (this.path !== null) this.patchSizes();
     } catch (error) {
       this.abort();
       throw error;
     }
     this.state = nextWriterState(this.state, 'close');
-    this.closeFd();
+    this.finishWriteBehind(false);
+    this.file?.commit();
   }
 
   /** Closes and deletes a partial file so no half-written output is left behind (a device is never removed). */
   abort(): void {
     if (this.state !== 'open') return;
     this.state = nextWriterState(this.state, 'abort');
+    this.finishWriteBehind(false);
     this.file?.discard();
   }
 
-  private flush(): void {
+  /** Writes the buffer out; a full buffer that is not the last one starts (or goes to) the write-behind thread. */
+  private flush(last: boolean): void {
     if (this.fillInBytes === 0) return;
     const length = this.fillInBytes;
     this.fillInBytes = 0;
-    this.writeRaw(this.buffer, length);
+    if (this.writeBehind === null && this.writeBehindWanted && !last) {
+      this.writeRaw(this.buffer, 0, length);
+      this.startWriteBehind();
+      return;
+    }
+    if (this.writeBehind === null) {
+      this.writeRaw(this.buffer, 0, length);
+      return;
+    }
+    this.writeBehind.submit(length, this.positionInBytes);
+    this.positionInBytes += length;
+    this.throwIfFailed(this.writeBehind.failure());
+    this.buffer = this.writeBehind.nextSlot();
+  }
+
+  private startWriteBehind(): void {
+    try {
+      this.writeBehind = new WriteBehind(this.fd, BUFFER_SIZE_IN_BYTES, WRITE_BEHIND_SLOTS);
+    } catch {
+      // no thread to be had (resource limits): writing synchronously gives the same bytes
+      return;
+    }
+    this.buffer = this.writeBehind.nextSlot();
+  }
+
+  /** Waits for the thread to write everything handed to it, then ends it; `report` throws its first failure. */
+  private finishWriteBehind(report: boolean): void {
+    const writeBehind = this.writeBehind;
+    if (writeBehind === null) return;
+    const failure = writeBehind.drain();
+    if (report) this.throwIfFailed(failure);
+    writeBehind.stop();
+    this.writeBehind = null;
+  }
+
+  private throwIfFailed(code: string | null): void {
+    if (code !== null) throw new IoError(`cannot write ${this.label}: ${describeIoFailure({ code })}`);
   }
 
   private patchSizes(): void {
     const dataSize = this.audioBytesWritten;
     const padBytes = dataSize & 1;
-    if (padBytes === 1) this.writeRaw(Buffer.alloc(1), 1);
+    if (padBytes === 1) this.writeRaw(Buffer.alloc(1), 0, 1);
     const riffSize = this.header.bytes.length - 8 + dataSize + padBytes;
     const fits = riffSize <= UNKNOWN_SIZE - 1;
     const patch = Buffer.alloc(4);
@@ -181,15 +248,13 @@ export class WavWriter {
     }
   }
 
-  private writeRaw(bytes: Uint8Array, length: number): void {
+  private writeRaw(bytes: Uint8Array, offsetInBytes: number, length: number): void {
     try {
-      writeFully(this.fd, bytes, 0, length, null);
+      writeFully(this.fd, bytes, offsetInBytes, length, this.positioned ? this.positionInBytes : null);
+      this.positionInBytes += length;
     } catch (error) {
       throw new IoError(`cannot write ${this.label}: ${describeIoFailure(error)}`);
     }
   }
 
-  private closeFd(): void {
-    this.file?.commit();
-  }
 }

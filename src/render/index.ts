@@ -1,0 +1,1 @@
+export { renderFile, renderFileStoppable, type RenderPipeline, type RenderResult, type StopSource } from './render-file.js';
