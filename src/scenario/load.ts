@@ -21,6 +21,8 @@ export const MAX_SCENARIO_FILE_BYTES = 1024 * 1024;
 export const MAX_SCENARIO_ALIASES = 100;
 export const MAX_SCENARIO_DEPTH = 64;
 export const MAX_SCENARIO_NODES = 200_000;
+/** A file with thousands of mistakes is not helped by thousands of lines. */
+const MAX_PROBLEMS_LISTED = 50;
 /** More packets than this in one run is a mistake (a one-frame buffer for minutes of audio), not a scenario. */
 export const MAX_PACKETS_PER_RUN = 5_000_000;
 export const DEFAULT_SEED = 1;
@@ -50,6 +52,7 @@ export function loadScenario(path: string, file: string = path): Scenario {
     if (error instanceof WavertError) throw error;
     throw new ScenarioError(`${file}: cannot read the scenario file (${describeIoFailure(error)})`);
   }
+  if (flowDepth(text) > MAX_SCENARIO_DEPTH) throw new ScenarioError(`${file}: the document nests too deeply (the limit is ${MAX_SCENARIO_DEPTH} levels)`);
   const lineCounter = new LineCounter();
   let document: Document;
   try {
@@ -58,6 +61,9 @@ export function loadScenario(path: string, file: string = path): Scenario {
   } catch (error) {
     if (error instanceof RangeError) throw new ScenarioError(`${file}: the document nests too deeply (the limit is ${MAX_SCENARIO_DEPTH} levels)`);
     throw error;
+  }
+  if (document.errors.some((error) => /call stack/i.test(error.message))) {
+    throw new ScenarioError(`${file}: the document nests too deeply (the limit is ${MAX_SCENARIO_DEPTH} levels)`);
   }
   if (document.errors.length > 0) {
     const lines = document.errors.map((error) => {
@@ -80,9 +86,27 @@ export function loadScenario(path: string, file: string = path): Scenario {
   if (raw !== undefined) scenario = resolveScenario(file, directory, raw, at, semantic);
   if (problems.length > 0 || scenario === undefined) {
     const sorted = [...problems].sort((a, b) => a.position.line - b.position.line || a.position.column - b.position.column);
-    throw new ScenarioError(sorted.map((problem) => formatProblem(file, problem)).join('\n'));
+    const shown = sorted.slice(0, MAX_PROBLEMS_LISTED).map((problem) => formatProblem(file, problem));
+    if (sorted.length > MAX_PROBLEMS_LISTED) shown.push(`${file}: … and ${sorted.length - MAX_PROBLEMS_LISTED} more problems`);
+    throw new ScenarioError(shown.join('\n'));
   }
   return scenario;
+}
+
+/** The deepest nesting of flow brackets ([ and {), so that a hostile document never reaches the recursive parser. */
+function flowDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x5b || code === 0x7b) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+    } else if ((code === 0x5d || code === 0x7d) && depth > 0) {
+      depth--;
+    }
+  }
+  return deepest;
 }
 
 /** Aliases, nesting and node count bounded before validation, so no document costs more than its size. */

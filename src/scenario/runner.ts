@@ -24,6 +24,13 @@ import { clearScenarioOutputs, prepareScenarioFolder, scenarioFolderPath } from 
 
 const TWO_POW_32 = 0x1_0000_0000;
 const MAX_INPUT_BYTES = 512 * 1024 * 1024;
+/** What a run may hold in memory (rendered.wav) and write (trace.ndjson), checked from its time limit before it runs. */
+export const MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
+export const MAX_TRACE_BYTES = 1024 * 1024 * 1024;
+/** Trace events kept in memory for --report (a few hundred bytes each). */
+export const MAX_REPORT_EVENTS = 1_000_000;
+/** A generous size of one trace line, and lines per packet (notification, write, state or underflow). */
+const TRACE_BYTES_PER_PACKET = 3 * 400;
 const SINK_TICK_NS = 50_000_000;
 
 /** Called once per scenario after its outputs are written (the timeline report draws timeline.svg here). */
@@ -149,10 +156,13 @@ class CollectingOutput implements DmaOutput {
   sink: Sink | null = null;
   private sinkStalledUntilNs = 0;
   private readonly backlog: Buffer[] = [];
+  /** The run's budget: growth never allocates past it. */
+  maxBytes = MAX_OUTPUT_BYTES;
 
   writeFrom(source: Buffer, offsetInBytes: number, lengthInBytes: number, timeNs: number): void {
     if (this.length + lengthInBytes > this.bytes.length) {
-      const grown = Buffer.alloc(Math.max(this.bytes.length * 2, this.length + lengthInBytes));
+      if (this.length + lengthInBytes > this.maxBytes) throw new ScenarioError(`the output passed its budget of ${this.maxBytes} bytes`);
+      const grown = Buffer.alloc(Math.min(this.maxBytes, Math.max(this.bytes.length * 2, this.length + lengthInBytes)));
       this.bytes.copy(grown, 0, 0, this.length);
       this.bytes = grown;
     }
@@ -231,6 +241,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     const timeline = new TimelineRunner(session, scenario, output);
     const inputNs = framesToNs(input.bytes.length / format.blockAlign, format.sampleRate);
     const limitNs = scenario.maxModelNs ?? inputNs + timeline.extraNs() + RUN_MARGIN_NS;
+    output.maxBytes = budgetRun(scenario, session, limitNs, traceEvents !== null);
     let summary: RunSummary;
     if (options.realtime) {
       sink = await options.realtime.openSink(format);
@@ -288,6 +299,30 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     clearScenarioOutputs(directory, true);
     throw error;
   }
+}
+
+/**
+ * The most the run can output (the DMA runs at the nominal rate until the time limit) and trace, from the limit,
+ * before anything big is allocated: a short file with a long maxModelMs is refused, not run out of memory.
+ */
+function budgetRun(scenario: Scenario, session: Session, limitNs: number, reportInMemory: boolean): number {
+  const format = session.format;
+  const limitMs = Math.round(limitNs / 1e6);
+  const limitText = scenario.maxModelNs !== null ? `maxModelMs ${limitMs}` : `a run of ${limitMs} ms (the input, the timeline and the ${RUN_MARGIN_NS / 1e9} s margin)`;
+  const frames = Math.ceil((limitNs * format.sampleRate) / 1e9) + session.stream.packetFrameCount * 2;
+  const outputBytes = frames * format.blockAlign + session.config.fifoBytes;
+  if (outputBytes > MAX_OUTPUT_BYTES) {
+    throw new ScenarioError(`${scenario.file}: ${limitText} could output ${outputBytes} bytes; a scenario's output is limited to ${MAX_OUTPUT_BYTES} bytes (a lower maxModelMs or a shorter input)`);
+  }
+  const packetNs = Math.max(1, framesToNs(Math.max(1, session.stream.packetFrameCount), format.sampleRate));
+  const packets = Math.ceil(limitNs / packetNs);
+  if (packets * TRACE_BYTES_PER_PACKET > MAX_TRACE_BYTES) {
+    throw new ScenarioError(`${scenario.file}: ${limitText} is about ${packets} packets, whose trace could pass ${MAX_TRACE_BYTES} bytes (a larger buffer or a lower maxModelMs)`);
+  }
+  if (reportInMemory && packets * 3 > MAX_REPORT_EVENTS) {
+    throw new ScenarioError(`${scenario.file}: ${limitText} is about ${packets} packets, too many to draw with --report (at most ${Math.floor(MAX_REPORT_EVENTS / 3)})`);
+  }
+  return outputBytes;
 }
 
 /** The scenario's own files (script, input, golden unless it is being updated) are never overwritten by its outputs. */
