@@ -3,13 +3,14 @@ import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path
 import { IoError, UsageError, describeIoFailure } from '../errors.js';
 import { SameFileGuard, escapeControlCharacters, makeFolders, safeFolderName, writeFileAtomic } from '../output/index.js';
 import {
-  checkInPool, defaultJobCount, failureLines, junitXml, runInPool, runScenarioFile, type ScenarioResult,
+  checkInPool, defaultJobCount, stopAllWorkers, failureLines, junitXml, runInPool, runScenarioFile, type ScenarioResult,
 } from '../scenario/index.js';
 import { scenarioReportHook } from '../report/scenario-report.js';
 import { DEFAULT_LATENCY_MS, openSink, parseSinkSpec } from '../sinks/index.js';
 import { EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED, EXIT_OK, EXIT_RUN_CRASHED } from './exit-codes.js';
 import { DEFAULT_TIMEOUT_S } from './run.js';
 import type { CliIo } from './io.js';
+import { onSignalExit } from './signals.js';
 import { parseInteger } from './options.js';
 
 export interface RunOptions {
@@ -119,8 +120,28 @@ export async function runCommand(paths: readonly string[], options: RunOptions, 
   const junitPath = options.junit === undefined ? undefined : resolve(cwd, options.junit);
   const guard = new SameFileGuard();
   for (const file of files) guard.addInput(file, 'scenario');
-  guard.claimOutput(junitPath === undefined ? undefined : options.junit, 'JUnit report');
+  guard.claimOutput(junitPath, 'JUnit report');
   const goldenRoots = [...libraryRoots(paths, cwd), ...(options.goldenDir !== undefined ? [resolve(cwd, options.goldenDir)] : [])];
+  // a signal stops the workers and removes what their scenarios had begun to write
+  const removeCleanup = onSignalExit(stopAllWorkers);
+  try {
+    return await runAll(files, cwd, { jobs, timeoutS, sinkRequest, outDir, goldenRoots, junitPath }, options, io);
+  } finally {
+    removeCleanup();
+  }
+}
+
+interface RunPlan {
+  jobs: number;
+  timeoutS: number;
+  sinkRequest: ReturnType<typeof parseSinkSpec> | null;
+  outDir: string;
+  goldenRoots: string[];
+  junitPath: string | undefined;
+}
+
+async function runAll(files: string[], cwd: string, plan: RunPlan, options: RunOptions, io: CliIo): Promise<number> {
+  const { jobs, timeoutS, sinkRequest, outDir, goldenRoots, junitPath } = plan;
   const { runnable, invalid } = await preflight(files, cwd, { jobs, timeoutMs: timeoutS * 1000 });
   const runOptions = { outDir, updateGolden: options.updateGolden ?? false, goldenRoots, report: options.report ?? false };
   const ran = new Map<string, ScenarioResult>();

@@ -1,7 +1,7 @@
 // Refuses, before anything is opened for writing, an output that is one of the run's inputs (or another output):
 // files are compared by device and inode, so hard links, symlinks, stdin redirects and /proc or /dev/fd paths
 // are all seen for what they are.
-import { fstatSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { fstatSync, lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { quoted } from './names.js';
@@ -19,9 +19,9 @@ interface Claimed {
 
 const identityOf = (stats: Stats): string => `${stats.dev}:${stats.ino}`;
 
-function statOrNull(path: string): Stats | null {
+function statOrNull(path: string, follow = true): Stats | null {
   try {
-    return statSync(path);
+    return follow ? statSync(path) : lstatSync(path);
   } catch {
     return null;
   }
@@ -58,10 +58,13 @@ export class SameFileGuard {
     return this;
   }
 
-  /** An output path ('-' is stdout): refused when it resolves to an input or to an output already claimed. */
-  claimOutput(path: string | undefined, role = 'output'): this {
+  /**
+   * An output path ('-' is stdout): refused when it resolves to an input or to an output already claimed.
+   * `followSymlinks: false` for outputs written without following links (a link there is replaced, not written through).
+   */
+  claimOutput(path: string | undefined, role = 'output', options: { followSymlinks?: boolean } = {}): this {
     if (path === undefined) return this;
-    const stats = path === '-' ? fdStatOrNull(1) : statOrNull(path);
+    const stats = path === '-' ? fdStatOrNull(1) : statOrNull(path, options.followSymlinks ?? true);
     const shareable = stats !== null && !stats.isFile() && !stats.isDirectory();
     const claim: Claimed = {
       role,

@@ -12,11 +12,12 @@ import { ScenarioError, WavertError } from '../errors.js';
 import { abortTrace, createTraceWriter, type RunSummary, type TraceWriter } from '../report/index.js';
 import { SameFileGuard, writeFileAtomic } from '../output/index.js';
 import { Session } from '../session/session.js';
+import { resolveStreamConfig } from '../session/config.js';
 import type { Sink } from '../sinks/types.js';
 import { formatDescription, WavWriter, type WavFormat } from '../wav/index.js';
 import { actionDefinition, type ActionContext } from './actions.js';
 import { checkExpectations, readWholeWav, sha256, type ExpectationResult } from './expectations.js';
-import { loadScenario, RUN_MARGIN_NS } from './load.js';
+import { loadScenario, MAX_PACKETS_PER_RUN, RUN_MARGIN_NS } from './load.js';
 import type { Scenario, TimelineEntry } from './model.js';
 import { deriveSeed } from './seeds.js';
 import { MemorySource, renderSignal } from './signals.js';
@@ -24,13 +25,11 @@ import { clearScenarioOutputs, prepareScenarioFolder, scenarioFolderPath } from 
 
 const TWO_POW_32 = 0x1_0000_0000;
 const MAX_INPUT_BYTES = 512 * 1024 * 1024;
-/** What a run may hold in memory (rendered.wav) and write (trace.ndjson), checked from its time limit before it runs. */
+/** What a run may hold in memory (rendered.wav), checked from its time limit before it runs; packets (and so the trace) by MAX_PACKETS_PER_RUN. */
 export const MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
-export const MAX_TRACE_BYTES = 1024 * 1024 * 1024;
 /** Trace events kept in memory for --report (a few hundred bytes each). */
 export const MAX_REPORT_EVENTS = 1_000_000;
-/** A generous size of one trace line, and lines per packet (notification, write, state or underflow). */
-const TRACE_BYTES_PER_PACKET = 3 * 400;
+
 const SINK_TICK_NS = 50_000_000;
 
 /** Called once per scenario after its outputs are written (the timeline report draws timeline.svg here). */
@@ -209,13 +208,17 @@ function teeTrace(file: TraceWriter, memory: Array<Record<string, unknown>> | nu
 }
 
 export async function runScenario(scenario: Scenario, options: ScenarioRunOptions): Promise<ScenarioSummary> {
+  // a generated input is budgeted before it is made; a file's once its header and size are known
+  const reportInMemory = options.report !== undefined;
+  let budget = scenario.input.type === 'file' ? null : budgetRun(scenario, scenario.input.format, scenario.input.frames, reportInMemory);
   const input = loadInput(scenario);
+  budget ??= budgetRun(scenario, input.format, input.bytes.length / input.format.blockAlign, reportInMemory);
   const format = input.format;
   const directory = scenarioFolderPath(options.outDir, scenario.name);
   const outputPaths = { wav: join(directory, 'rendered.wav'), trace: join(directory, 'trace.ndjson'), summary: join(directory, 'summary.json') };
-  guardScenarioOutputs(scenario, outputPaths);
   options.onFolder?.(directory);
   prepareScenarioFolder(options.outDir, scenario.name);
+  guardScenarioOutputs(scenario, outputPaths);
   const noFollow = { followSymlinks: false };
   const traceEvents = options.report ? [] as Array<Record<string, unknown>> : null;
   let trace: TraceWriter | null = null;
@@ -241,7 +244,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     const timeline = new TimelineRunner(session, scenario, output);
     const inputNs = framesToNs(input.bytes.length / format.blockAlign, format.sampleRate);
     const limitNs = scenario.maxModelNs ?? inputNs + timeline.extraNs() + RUN_MARGIN_NS;
-    output.maxBytes = budgetRun(scenario, session, limitNs, traceEvents !== null);
+    output.maxBytes = budget.outputBytes;
     let summary: RunSummary;
     if (options.realtime) {
       sink = await options.realtime.openSink(format);
@@ -302,27 +305,39 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
 }
 
 /**
- * The most the run can output (the DMA runs at the nominal rate until the time limit) and trace, from the limit,
- * before anything big is allocated: a short file with a long maxModelMs is refused, not run out of memory.
+ * The most the run can output (the DMA runs at the nominal rate until the time limit) and the packets it can
+ * trace, from the limit, before the input is made or anything big is allocated: a 285-byte scenario with a long
+ * maxModelMs is refused, not run out of memory.
  */
-function budgetRun(scenario: Scenario, session: Session, limitNs: number, reportInMemory: boolean): number {
-  const format = session.format;
+function budgetRun(scenario: Scenario, format: WavFormat, inputFrames: number, reportInMemory: boolean): { limitNs: number; outputBytes: number } {
+  const config = resolveStreamConfig(scenario.stream, format);
+  const granule = Math.max(1, config.notifications) * format.blockAlign;
+  const packetFrames = Math.max(1, Math.floor(config.requestedBufferBytes / granule));
+  const packetNs = framesToNs(packetFrames, format.sampleRate);
+  const limitNs = scenario.maxModelNs ?? framesToNs(inputFrames, format.sampleRate) + timelineExtraNs(scenario, packetNs) + RUN_MARGIN_NS;
   const limitMs = Math.round(limitNs / 1e6);
   const limitText = scenario.maxModelNs !== null ? `maxModelMs ${limitMs}` : `a run of ${limitMs} ms (the input, the timeline and the ${RUN_MARGIN_NS / 1e9} s margin)`;
-  const frames = Math.ceil((limitNs * format.sampleRate) / 1e9) + session.stream.packetFrameCount * 2;
-  const outputBytes = frames * format.blockAlign + session.config.fifoBytes;
+  const frames = Math.ceil((limitNs * format.sampleRate) / 1e9) + packetFrames * 2 * Math.max(1, config.notifications);
+  const outputBytes = frames * format.blockAlign + config.fifoBytes;
   if (outputBytes > MAX_OUTPUT_BYTES) {
     throw new ScenarioError(`${scenario.file}: ${limitText} could output ${outputBytes} bytes; a scenario's output is limited to ${MAX_OUTPUT_BYTES} bytes (a lower maxModelMs or a shorter input)`);
   }
-  const packetNs = Math.max(1, framesToNs(Math.max(1, session.stream.packetFrameCount), format.sampleRate));
-  const packets = Math.ceil(limitNs / packetNs);
-  if (packets * TRACE_BYTES_PER_PACKET > MAX_TRACE_BYTES) {
-    throw new ScenarioError(`${scenario.file}: ${limitText} is about ${packets} packets, whose trace could pass ${MAX_TRACE_BYTES} bytes (a larger buffer or a lower maxModelMs)`);
+  const packets = Math.ceil(limitNs / Math.max(1, packetNs));
+  if (packets > MAX_PACKETS_PER_RUN) {
+    throw new ScenarioError(`${scenario.file}: ${limitText} is about ${packets} packets of ${packetFrames} frames; a run (and its trace) is limited to ${MAX_PACKETS_PER_RUN} packets (a larger buffer or a lower maxModelMs)`);
   }
   if (reportInMemory && packets * 3 > MAX_REPORT_EVENTS) {
     throw new ScenarioError(`${scenario.file}: ${limitText} is about ${packets} packets, too many to draw with --report (at most ${Math.floor(MAX_REPORT_EVENTS / 3)})`);
   }
-  return outputBytes;
+  return { limitNs, outputBytes };
+}
+
+/** Model time the timeline adds to a run: its actions' durations and its last timed action. */
+function timelineExtraNs(scenario: Scenario, packetNs: number): number {
+  let total = 0;
+  for (const entry of scenario.timeline) total += actionDefinition(entry.action)?.durationNs?.(entry.fields, packetNs) ?? 0;
+  const lastTimed = Math.max(0, ...scenario.timeline.map((entry) => entry.atNs ?? 0));
+  return total + lastTimed;
 }
 
 /** The scenario's own files (script, input, golden unless it is being updated) are never overwritten by its outputs. */
@@ -331,7 +346,8 @@ function guardScenarioOutputs(scenario: Scenario, outputs: { wav: string; trace:
   if (scenario.input.type === 'file') guard.addInput(scenario.input.path, 'input');
   if (scenario.expect.goldenWav) guard.addInput(scenario.expect.goldenWav.path, 'golden WAV');
   try {
-    guard.claimOutput(outputs.wav, 'rendered.wav').claimOutput(outputs.trace, 'trace').claimOutput(outputs.summary, 'summary');
+    const noFollow = { followSymlinks: false };
+    guard.claimOutput(outputs.wav, 'rendered.wav', noFollow).claimOutput(outputs.trace, 'trace', noFollow).claimOutput(outputs.summary, 'summary', noFollow);
   } catch (error) {
     throw new ScenarioError(`${scenario.file}: ${(error as Error).message}`);
   }
@@ -375,10 +391,7 @@ class TimelineRunner {
   }
 
   extraNs(): number {
-    let total = 0;
-    for (const entry of this.scenario.timeline) total += actionDefinition(entry.action)?.durationNs?.(entry.fields, this.packetNs) ?? 0;
-    const lastTimed = Math.max(0, ...this.scenario.timeline.map((entry) => entry.atNs ?? 0));
-    return total + lastTimed;
+    return timelineExtraNs(this.scenario, this.packetNs);
   }
 
   records(): ActionRecord[] {
