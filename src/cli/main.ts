@@ -37,6 +37,7 @@ function flushStdout(io: CliIo): Promise<void> {
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   let exitCode = 0;
+  stdoutReported = false;
   const stdoutFailure = watchStdout(io);
   const processBound = io.stdout === process.stdout;
   const uninstall = processBound ? installSignalHandlers((text) => io.stderr.write(text)) : null;
@@ -64,12 +65,15 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   await flushStdout(io);
   uninstall?.();
   const failure = stdoutFailure();
-  if (failure !== null) {
+  // a command that already failed on stdout (render -o - into a closed pipe) said so once
+  if (failure !== null && !(code !== 0 && stdoutReported)) {
     io.stderr.write(`wavert: cannot write to stdout: ${describeIoFailure(failure)}\n`);
     return code === 0 ? EXIT_BAD_INPUT : code;
   }
   return code;
 }
+
+let stdoutReported = false;
 
 function reportError(error: unknown, io: CliIo): number {
   if (error instanceof CommanderError) {
@@ -77,6 +81,7 @@ function reportError(error: unknown, io: CliIo): number {
     return error.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
   }
   if (error instanceof WavertError) {
+    stdoutReported = /\bstdout\b/.test(error.message);
     io.stderr.write(`wavert: ${escapeControlCharacters(error.message)}\n`);
     return exitCodeFor(error);
   }
