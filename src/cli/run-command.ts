@@ -6,7 +6,8 @@ import {
   checkInPool, defaultJobCount, stopAllWorkers, failureLines, junitXml, runInPool, runScenarioFile, type ScenarioResult,
 } from '../scenario/index.js';
 import { scenarioReportHook } from '../report/scenario-report.js';
-import { DEFAULT_LATENCY_MS, openSink, parseSinkSpec } from '../sinks/index.js';
+import { openSink, parseSinkSpec } from '../sinks/index.js';
+import { DEFAULT_LOOKAHEAD_MS } from '../player/index.js';
 import { EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED, EXIT_OK, EXIT_RUN_CRASHED } from './exit-codes.js';
 import { DEFAULT_TIMEOUT_S } from './run.js';
 import type { CliIo } from './io.js';
@@ -16,6 +17,8 @@ import { parseInteger } from './options.js';
 export interface RunOptions {
   out?: string;
   realtime?: boolean;
+  live?: boolean;
+  latencyMs?: string;
   sink?: string;
   device?: string;
   updateGolden?: boolean;
@@ -110,6 +113,8 @@ function libraryRoots(paths: readonly string[], cwd: string): string[] {
 export async function runCommand(paths: readonly string[], options: RunOptions, io: CliIo): Promise<number> {
   if (paths.length === 0) throw new UsageError('run needs at least one scenario file or folder');
   if (options.sink !== undefined && !options.realtime) throw new UsageError('--sink is used with --realtime only');
+  if ((options.live || options.latencyMs !== undefined) && !options.realtime) throw new UsageError(`${options.live ? '--live' : '--latency-ms'} is used with --realtime only`);
+  const lookaheadMs = parseInteger('--latency-ms', options.latencyMs, 5, 2000) ?? DEFAULT_LOOKAHEAD_MS;
   const jobs = parseInteger('--jobs', options.jobs, 1, 1024) ?? defaultJobCount();
   const timeoutS = parseInteger('--timeout-s', options.timeoutS, 1, 86_400) ?? DEFAULT_TIMEOUT_S;
   const sinkRequest = options.realtime ? parseSinkSpec(options.sink ?? 'auto') : null;
@@ -125,7 +130,7 @@ export async function runCommand(paths: readonly string[], options: RunOptions, 
   // a signal stops the workers and removes what their scenarios had begun to write
   const removeCleanup = onSignalExit(stopAllWorkers);
   try {
-    return await runAll(files, cwd, { jobs, timeoutS, sinkRequest, outDir, goldenRoots, junitPath }, options, io);
+    return await runAll(files, cwd, { jobs, timeoutS, sinkRequest, lookaheadMs, outDir, goldenRoots, junitPath }, options, io);
   } finally {
     removeCleanup();
   }
@@ -135,13 +140,14 @@ interface RunPlan {
   jobs: number;
   timeoutS: number;
   sinkRequest: ReturnType<typeof parseSinkSpec> | null;
+  lookaheadMs: number;
   outDir: string;
   goldenRoots: string[];
   junitPath: string | undefined;
 }
 
 async function runAll(files: string[], cwd: string, plan: RunPlan, options: RunOptions, io: CliIo): Promise<number> {
-  const { jobs, timeoutS, sinkRequest, outDir, goldenRoots, junitPath } = plan;
+  const { jobs, timeoutS, sinkRequest, lookaheadMs, outDir, goldenRoots, junitPath } = plan;
   const { runnable, invalid } = await preflight(files, cwd, { jobs, timeoutMs: timeoutS * 1000 });
   const runOptions = { outDir, updateGolden: options.updateGolden ?? false, goldenRoots, report: options.report ?? false };
   const ran = new Map<string, ScenarioResult>();
@@ -153,8 +159,10 @@ async function runAll(files: string[], cwd: string, plan: RunPlan, options: RunO
         ...runOptions,
         report: runOptions.report ? scenarioReportHook : undefined,
         realtime: {
+          mode: options.live ? 'live' : 'paced',
+          lookaheadMs,
           async openSink(format) {
-            const opened = await openSink(sinkRequest, format, { env: io.env, latencyMs: DEFAULT_LATENCY_MS, ...(options.device !== undefined ? { device: options.device } : {}) });
+            const opened = await openSink(sinkRequest, format, { env: io.env, latencyMs: lookaheadMs, ...(options.device !== undefined ? { device: options.device } : {}) });
             if (opened.fallbackMessage) io.stderr.write(`wavert: ${opened.fallbackMessage}\n`);
             for (const note of opened.sink.notes) io.stderr.write(`wavert: ${note}\n`);
             return opened.sink;

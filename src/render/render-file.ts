@@ -33,7 +33,7 @@ function openRender(inputPath: string, outputPath: string, stream: StreamConfig,
   let writer: WavWriter | null = null;
   let trace: TraceWriter | null = null;
   try {
-    writer = WavWriter.create(outputPath, reader.format, { writeBehind: true });
+    writer = WavWriter.create(outputPath, reader.format);
     trace = tracePath ? createTraceWriter(tracePath) : null;
     const session = new Session({
       format: reader.format,

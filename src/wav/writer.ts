@@ -1,13 +1,12 @@
 // A synchronous, buffered WAV writer: correct headers for PCM, float (with `fact`) and WAVE_FORMAT_EXTENSIBLE.
+import * as fs from 'node:fs';
 import { IoError } from '../errors.js';
 import { describeIoFailure } from '../errors.js';
 import { AtomicFile, type AtomicFileOptions } from '../output/atomic-file.js';
-import { writeFully } from './fd-io.js';
-import { WriteBehind } from './write-behind.js';
+import { blockingPipeFd, writeFully } from './fd-io.js';
 import { formatProblem, formatTagOf, WAVE_FORMAT_EXTENSIBLE, WAVE_FORMAT_PCM, type WavFormat } from './format.js';
 
 const BUFFER_SIZE_IN_BYTES = 1024 * 1024;
-const WRITE_BEHIND_SLOTS = 4;
 const UNKNOWN_SIZE = 0xffffffff;
 const KSDATAFORMAT_GUID_TAIL = [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71];
 
@@ -65,14 +64,6 @@ function nextWriterState(state: WriterState, event: 'close' | 'abort'): WriterSt
   return event === 'close' ? 'closed' : 'aborted';
 }
 
-export interface WavWriterOptions extends AtomicFileOptions {
-  /**
-   * Write a regular file from a second thread once the output passes one buffer, so the copies into the page cache
-   * overlap the caller's work (a render); small outputs, stdout, pipes and devices are written synchronously.
-   */
-  writeBehind?: boolean;
-}
-
 export class WavWriter {
   /** Path as given, or 'stdout'. */
   readonly label: string;
@@ -82,39 +73,32 @@ export class WavWriter {
   private readonly path: string | null;
   private readonly file: AtomicFile | null;
   private readonly header: HeaderLayout;
-  /** Regular files are written at explicit positions (so a second thread can write them); others in sequence. */
-  private readonly positioned: boolean;
-  private readonly writeBehindWanted: boolean;
-  private writeBehind: WriteBehind | null = null;
-  private buffer: Buffer;
+  private readonly buffer: Buffer;
   private fillInBytes = 0;
-  private positionInBytes = 0;
   private audioBytesWritten = 0;
   private state: WriterState = 'open';
 
-  private constructor(fd: number, file: AtomicFile | null, format: WavFormat, header: HeaderLayout, positioned: boolean, writeBehind: boolean) {
+  private constructor(fd: number, file: AtomicFile | null, format: WavFormat, header: HeaderLayout) {
     this.fd = fd;
     this.file = file;
     this.path = file?.seekable ? file.label : null;
     this.label = file?.label ?? 'stdout';
     this.format = format;
     this.header = header;
-    this.positioned = positioned;
-    this.writeBehindWanted = writeBehind && positioned;
-    this.buffer = Buffer.allocUnsafe(BUFFER_SIZE_IN_BYTES);
+    this.buffer = Buffer.alloc(BUFFER_SIZE_IN_BYTES);
   }
 
   /**
    * Writes to a temporary file renamed over `path` on close (removed on abort); '-', a device or a FIFO
    * stream in place with sizes 0xFFFFFFFF.
    */
-  static create(path: string, format: WavFormat, options: WavWriterOptions = {}): WavWriter {
+  static create(path: string, format: WavFormat, options: AtomicFileOptions = {}): WavWriter {
     const problem = formatProblem(format);
     if (problem !== undefined) throw new RangeError(`WavWriter.create: the format ${problem}`);
     const header = wavHeader(format);
     const toStdout = path === '-';
     const file = toStdout ? null : AtomicFile.open(path, options);
-    const writer = new WavWriter(file?.fd ?? 1, file, format, header, file?.seekable ?? false, options.writeBehind ?? false);
+    const writer = new WavWriter(file?.fd ?? blockingPipeFd(1, 'w') ?? 1, file, format, header);
     try {
       writer.writeRaw(header.bytes, 0, header.bytes.length);
     } catch (error) {
@@ -134,8 +118,8 @@ export class WavWriter {
   }
 
   /**
-   * Appends `lengthInBytes` of `source` from `offsetInBytes`: one copy into the write buffer (none for a large piece
-   * written synchronously). A WavWriter is a DmaOutput: the DMA's transfers land here directly.
+   * Appends `lengthInBytes` of `source` from `offsetInBytes`: one copy into the write buffer (none for a piece at
+   * least as large as the buffer). A WavWriter is a DmaOutput: the DMA's transfers land here directly.
    */
   writeFrom(source: Buffer, offsetInBytes: number, lengthInBytes: number): void {
     if (this.state !== 'open') throw new Error(`WavWriter: ${this.label} is already closed`);
@@ -143,8 +127,8 @@ export class WavWriter {
     let from = offsetInBytes;
     let remaining = lengthInBytes;
     while (remaining > 0) {
-      if (this.fillInBytes === this.buffer.length) this.flush(false);
-      if (this.fillInBytes === 0 && remaining >= this.buffer.length && this.writeBehind === null) {
+      if (this.fillInBytes === this.buffer.length) this.flush();
+      if (this.fillInBytes === 0 && remaining >= this.buffer.length) {
         this.writeRaw(source, from, remaining);
         return;
       }
@@ -156,19 +140,21 @@ export class WavWriter {
     }
   }
 
-  /** Flushes, patches the sizes (files only), puts the file in place. A failure removes it and throws IoError. */
+  /**
+   * Flushes, patches the sizes (files only), puts the file in place; a failure removes it and throws IoError.
+   * For stdout the header keeps 0xFFFFFFFF sizes (streaming).
+   */
   close(): void {
     if (this.state !== 'open') return;
     try {
-      this.flush(true);
-      this.finishWriteBehind(true);
+      this.flush();
       if (this.path !== null) this.patchSizes();
     } catch (error) {
       this.abort();
       throw error;
     }
     this.state = nextWriterState(this.state, 'close');
-    this.finishWriteBehind(false);
+    this.closeFd();
     this.file?.commit();
   }
 
@@ -176,52 +162,15 @@ export class WavWriter {
   abort(): void {
     if (this.state !== 'open') return;
     this.state = nextWriterState(this.state, 'abort');
-    this.finishWriteBehind(false);
+    this.closeFd();
     this.file?.discard();
   }
 
-  /** Writes the buffer out; a full buffer that is not the last one starts (or goes to) the write-behind thread. */
-  private flush(last: boolean): void {
+  private flush(): void {
     if (this.fillInBytes === 0) return;
     const length = this.fillInBytes;
     this.fillInBytes = 0;
-    if (this.writeBehind === null && this.writeBehindWanted && !last) {
-      this.writeRaw(this.buffer, 0, length);
-      this.startWriteBehind();
-      return;
-    }
-    if (this.writeBehind === null) {
-      this.writeRaw(this.buffer, 0, length);
-      return;
-    }
-    this.writeBehind.submit(length, this.positionInBytes);
-    this.positionInBytes += length;
-    this.throwIfFailed(this.writeBehind.failure());
-    this.buffer = this.writeBehind.nextSlot();
-  }
-
-  private startWriteBehind(): void {
-    try {
-      this.writeBehind = new WriteBehind(this.fd, BUFFER_SIZE_IN_BYTES, WRITE_BEHIND_SLOTS);
-    } catch {
-      // no thread to be had (resource limits): writing synchronously gives the same bytes
-      return;
-    }
-    this.buffer = this.writeBehind.nextSlot();
-  }
-
-  /** Waits for the thread to write everything handed to it, then ends it; `report` throws its first failure. */
-  private finishWriteBehind(report: boolean): void {
-    const writeBehind = this.writeBehind;
-    if (writeBehind === null) return;
-    const failure = writeBehind.drain();
-    if (report) this.throwIfFailed(failure);
-    writeBehind.stop();
-    this.writeBehind = null;
-  }
-
-  private throwIfFailed(code: string | null): void {
-    if (code !== null) throw new IoError(`cannot write ${this.label}: ${describeIoFailure({ code })}`);
+    this.writeRaw(this.buffer, 0, length);
   }
 
   private patchSizes(): void {
@@ -250,11 +199,14 @@ export class WavWriter {
 
   private writeRaw(bytes: Uint8Array, offsetInBytes: number, length: number): void {
     try {
-      writeFully(this.fd, bytes, offsetInBytes, length, this.positioned ? this.positionInBytes : null);
-      this.positionInBytes += length;
+      writeFully(this.fd, bytes, offsetInBytes, length, null);
     } catch (error) {
       throw new IoError(`cannot write ${this.label}: ${describeIoFailure(error)}`);
     }
   }
 
+  private closeFd(): void {
+    // stdout itself stays open; a blocking descriptor opened for it is closed; a file's is closed by its AtomicFile
+    if (this.file === null && this.fd !== 1) fs.closeSync(this.fd);
+  }
 }
