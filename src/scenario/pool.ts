@@ -76,6 +76,7 @@ function pooled<T>(
       let folder: string | null = null;
       let startedAt = 0;
       let timer: NodeJS.Timeout | undefined;
+      let startUpTimer: NodeJS.Timeout | undefined;
       let retired = false;
       const handle = {
         stop: () => {
@@ -86,6 +87,7 @@ function pooled<T>(
       running.add(handle);
       const retire = (): void => {
         retired = true;
+        clearTimeout(startUpTimer);
         running.delete(handle);
         if (timer) clearTimeout(timer);
         void worker.terminate();
@@ -116,6 +118,11 @@ function pooled<T>(
       };
       worker.on('message', (message: WorkerMessage) => {
         if (retired) return;
+        if (message.ready) {
+          clearTimeout(startUpTimer);
+          dispatch();
+          return;
+        }
         if (message.folder !== undefined) {
           folder = message.folder;
           return;
@@ -129,7 +136,8 @@ function pooled<T>(
       worker.on('exit', (code) => {
         if (!retired) fail(`the scenario's worker exited with code ${code}`);
       });
-      dispatch();
+      // the time limit is the scenario's, not the thread's start-up: the first job goes once the worker said ready
+      startUpTimer = setTimeout(() => fail(`the scenario's worker did not start within ${poolOptions.timeoutMs / 1000} s`), Math.max(poolOptions.timeoutMs, 30_000));
     };
     for (let i = 0; i < workerCount; i++) startWorker();
   });

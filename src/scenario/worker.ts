@@ -15,8 +15,11 @@ export interface WorkerJob {
   options: Pick<ScenarioRunOptions, 'outDir' | 'updateGolden' | 'goldenRoots'> & { report?: boolean };
 }
 
-/** `folder` while running (where the scenario writes), then the job's outcome. */
-export type WorkerMessage = { id: number; folder: string; outcome?: undefined } | { id: number; folder?: undefined; outcome: unknown };
+/** `ready` once loaded; `folder` while running (where the scenario writes), then the job's outcome. */
+export type WorkerMessage =
+  | { ready: true; id?: undefined; folder?: undefined; outcome?: undefined }
+  | { ready?: undefined; id: number; folder: string; outcome?: undefined }
+  | { ready?: undefined; id: number; folder?: undefined; outcome: unknown };
 
 function check(job: WorkerJob): CheckOutcome {
   try {
@@ -40,3 +43,5 @@ parentPort?.on('message', (job: WorkerJob) => {
   };
   void runScenarioFile(job.path, options, job.file).then((result) => post({ id: job.id, outcome: result }));
 });
+
+parentPort?.postMessage({ ready: true } satisfies WorkerMessage);
