@@ -163,3 +163,43 @@ describe('atomic outputs: written whole or not at all', () => {
     }
   });
 });
+
+describe('every command refuses to overwrite its inputs, and says plainly when it cannot write', () => {
+  test('when report -o names its trace, or compare --report names a compared file, then exit 2 and the input is untouched', () => {
+    writeTestWav(dir, 'rep.wav', 4800, format);
+    assert.equal(wavert(['render', 'rep.wav', '-o', 'rep-out.wav', '--trace', 'rep.ndjson']).status, 0);
+    const trace = bytesOf(join(dir, 'rep.ndjson'));
+    symlinkSync('rep.ndjson', join(dir, 'rep-link.svg'));
+    const report = wavert(['report', 'rep.ndjson', '-o', 'rep-link.svg']);
+    assert.equal(report.status, 2, report.stderr);
+    assert.match(report.stderr, /^wavert: the report ".*rep-link\.svg" is the same file as the trace/);
+    assert.ok(bytesOf(join(dir, 'rep.ndjson')).equals(trace));
+    linkSync(join(dir, 'rep.wav'), join(dir, 'rep-hard.html'));
+    const compare = wavert(['compare', 'rep-out.wav', 'rep.wav', '--report', 'rep-hard.html']);
+    assert.equal(compare.status, 2, compare.stderr);
+    assert.match(compare.stderr, /^wavert: the report ".*rep-hard\.html" is the same file as the reference/);
+  });
+
+  test('when --out is a file or --junit cannot be created then run says so in one plain sentence with exit 2', () => {
+    writeFileSync(join(dir, 'ok.yaml'), 'input: { type: silence, format: { bitsPerSample: 16, channels: 1, sampleRate: 8000 }, durationMs: 20 }\n');
+    writeFileSync(join(dir, 'not-a-folder'), '');
+    const out = wavert(['run', 'ok.yaml', '--out', 'not-a-folder/out']);
+    assert.equal(out.status, 2, out.stderr);
+    assert.equal(out.stderr, 'wavert: cannot create the output folder not-a-folder/out: a part of the path is not a directory\n');
+    const junit = wavert(['run', 'ok.yaml', '--out', 'junit-out', '--junit', 'not-a-folder/junit.xml']);
+    assert.equal(junit.status, 2, junit.stderr);
+    assert.match(junit.stderr, /^wavert: cannot create not-a-folder\/junit\.xml: a part of the path is not a directory\n$/);
+    const proc = wavert(['run', 'ok.yaml', '--out', 'junit-out', '--junit', '/proc/wavert-nowhere/junit.xml']);
+    assert.equal(proc.status, 2, proc.stderr);
+    assert.doesNotMatch(proc.stderr, /internal error|EEXIST|EACCES|ENOENT/);
+  });
+
+  test('when a WAV file name holds control characters then messages show them escaped', () => {
+    const name = 'bell\u0007\u001b[31m.wav';
+    writeFileSync(join(dir, name), 'not a wav at all');
+    const result = wavert(['render', name, '-o', 'ctl-out.wav']);
+    assert.equal(result.status, 2);
+    assert.ok(!/[\u0000-\u0008\u000b-\u001f]/.test(result.stderr), JSON.stringify(result.stderr));
+    assert.match(result.stderr, /bell\\x07\\x1b\[31m\.wav: is not a RIFF\/WAVE file \(it does not start with "RIFF", "RF64" or "BW64"\)/);
+  });
+});

@@ -25,6 +25,10 @@ export async function compareCommand(heardPath: string, referencePath: string, o
   const { compareFiles, formatCompare, loadModelGlitches, matchModel, writeCompareReport } = await import('../compare/index.js');
   const { reportKindOf } = await import('../report/report-kind.js');
   if (options.report) reportKindOf(options.report);
+  const { SameFileGuard } = await import('../output/same-file.js');
+  const guard = new SameFileGuard().addInput(resolve(io.cwd, heardPath), 'recording').addInput(resolve(io.cwd, referencePath), 'reference');
+  if (options.model !== undefined) guard.addInput(resolve(io.cwd, options.model), 'model trace');
+  guard.claimOutput(options.report && resolve(io.cwd, options.report), 'report');
   // the start offset is found in a first pass, so each file is read twice: a pipe cannot be
   if (heardPath === '-' || referencePath === '-') throw new UsageError('compare reads each file twice (a first pass finds the start offset): give WAV files, not - (stdin)');
   const at = (path: string): string => resolve(io.cwd, path);

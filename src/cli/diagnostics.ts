@@ -1,4 +1,5 @@
 import type { CliIo } from './io.js';
+import { escapeControlCharacters } from '../output/names.js';
 import type { LogLevel } from './options.js';
 
 const rank: Record<LogLevel, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: 100 };
@@ -14,14 +15,14 @@ export class Diagnostics {
   }
 
   warn(message: string): void {
-    if (rank[this.level] <= rank.warn) this.io.stderr.write(`wavert: warning: ${message}\n`);
+    if (rank[this.level] <= rank.warn) this.io.stderr.write(`wavert: warning: ${escapeControlCharacters(message)}\n`);
   }
 
   info(message: string): void {
-    if (rank[this.level] <= rank.info) this.io.stderr.write(`wavert: ${message}\n`);
+    if (rank[this.level] <= rank.info) this.io.stderr.write(`wavert: ${escapeControlCharacters(message)}\n`);
   }
 
   debug(message: string): void {
-    if (rank[this.level] <= rank.debug) this.io.stderr.write(`wavert: debug: ${message}\n`);
+    if (rank[this.level] <= rank.debug) this.io.stderr.write(`wavert: debug: ${escapeControlCharacters(message)}\n`);
   }
 }

@@ -6,6 +6,7 @@ import { IoError, UsageError, describeIoFailure } from '../errors.js';
 import { reportKindOf } from '../report/report-kind.js';
 import type { CommandRegistration } from './commands.js';
 import type { CliIo } from './io.js';
+import { SameFileGuard } from '../output/same-file.js';
 
 export interface ReportOptions {
   output?: string;
@@ -19,6 +20,10 @@ export async function reportCommand(tracePath: string, options: ReportOptions, i
   const kind = reportKindOf(options.output);
   if (options.scenario && kind !== 'html') throw new UsageError('--scenario adds the script to the HTML report; give -o <report.html>');
   const at = (path: string): string => resolve(io.cwd, path);
+  const guard = new SameFileGuard().addInput(at(tracePath), 'trace');
+  if (options.wav) guard.addInput(at(options.wav), 'WAV');
+  if (options.scenario) guard.addInput(at(options.scenario), 'scenario');
+  guard.claimOutput(at(options.output), 'report');
   let scenarioText: string | undefined;
   if (options.scenario) {
     try {

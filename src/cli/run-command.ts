@@ -126,6 +126,11 @@ export async function runCommand(paths: readonly string[], options: RunOptions, 
   const guard = new SameFileGuard();
   for (const file of files) guard.addInput(file, 'scenario');
   guard.claimOutput(junitPath, 'JUnit report');
+  try {
+    makeFolders(outDir);
+  } catch (error) {
+    throw new IoError(`cannot create the output folder ${options.out ?? 'wavert-out'}: ${describeIoFailure(error)}`);
+  }
   const goldenRoots = [...libraryRoots(paths, cwd), ...(options.goldenDir !== undefined ? [resolve(cwd, options.goldenDir)] : [])];
   // a signal stops the workers and removes what their scenarios had begun to write
   const removeCleanup = onSignalExit(stopAllWorkers);
