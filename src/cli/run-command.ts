@@ -3,7 +3,7 @@ import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path
 import { IoError, UsageError, describeIoFailure } from '../errors.js';
 import { SameFileGuard, escapeControlCharacters, makeFolders, safeFolderName, writeFileAtomic } from '../output/index.js';
 import {
-  checkInPool, defaultJobCount, stopAllWorkers, failureLines, junitXml, runInPool, runScenarioFile, type ScenarioResult,
+  checkInPool, clearScenarioOutputs, defaultJobCount, stopAllWorkers, failureLines, junitXml, runInPool, runScenarioFile, type ScenarioResult,
 } from '../scenario/index.js';
 import { scenarioReportHook } from '../report/scenario-report.js';
 import { openSink, parseSinkSpec } from '../sinks/index.js';
@@ -160,8 +160,12 @@ async function runAll(files: string[], cwd: string, plan: RunPlan, options: RunO
     // real time: one scenario at a time, so that each can be heard
     for (const file of runnable) {
       io.stderr.write(`wavert: playing ${shown(file, cwd)} in real time\n`);
+      let folder: string | null = null;
+      // a signal mid-scenario removes what it had begun to write, as the pool does for its workers
+      const removeCleanup = onSignalExit(() => { if (folder !== null) clearScenarioOutputs(folder, true); });
       const result = await runScenarioFile(file, {
         ...runOptions,
+        onFolder: (directory) => { folder = directory; },
         report: runOptions.report ? scenarioReportHook : undefined,
         realtime: {
           mode: options.live ? 'live' : 'paced',
@@ -173,7 +177,7 @@ async function runAll(files: string[], cwd: string, plan: RunPlan, options: RunO
             return opened.sink;
           },
         },
-      }, shown(file, cwd));
+      }, shown(file, cwd)).finally(removeCleanup);
       ran.set(file, result);
     }
   } else {
