@@ -61,8 +61,8 @@ export class SinkError extends WavertError {
 
 /** The user interrupted the run (Ctrl-C), or a signal ended it: `signal` picks the exit code (130, 143, 129). */
 export class InterruptedError extends WavertError {
-  readonly signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP';
-  constructor(message = 'interrupted', signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP' = 'SIGINT') {
+  readonly signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGQUIT';
+  constructor(message = 'interrupted', signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGQUIT' = 'SIGINT') {
     super('E_INTERRUPTED', message);
     this.signal = signal;
   }

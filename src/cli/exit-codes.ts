@@ -10,7 +10,7 @@ export const EXIT_RUN_CRASHED = 4;
 export const EXIT_INTERNAL = 70;
 /** 128 + the signal number, as shells report a process ended by a signal. */
 export const EXIT_INTERRUPTED = 130;
-export const EXIT_BY_SIGNAL: Readonly<Record<'SIGINT' | 'SIGTERM' | 'SIGHUP', number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+export const EXIT_BY_SIGNAL: Readonly<Record<'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGQUIT', number>> = { SIGHUP: 129, SIGINT: 130, SIGQUIT: 131, SIGTERM: 143 };
 
 const exitCodeByErrorCode: Record<ErrorCode, number> = {
   E_USAGE: EXIT_BAD_INPUT,

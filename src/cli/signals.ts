@@ -5,7 +5,7 @@ import { discardPendingOutputs } from '../output/atomic-file.js';
 import { EXIT_BY_SIGNAL } from './exit-codes.js';
 
 export type CaughtSignal = keyof typeof EXIT_BY_SIGNAL;
-export const CAUGHT_SIGNALS: readonly CaughtSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+export const CAUGHT_SIGNALS: readonly CaughtSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
 
 /** Puts the terminal back: show the cursor, leave raw mode. Must be synchronous and safe to call twice. */
 export type TerminalRestore = () => void;
