@@ -13,6 +13,7 @@ const BENCHES: Array<{ name: string; module: string; run: string }> = [
   { name: 'render', module: './render.js', run: 'runRenderBench' },
   { name: 'play', module: './play.js', run: 'runPlayBench' },
   { name: 'compare', module: './compare.js', run: 'runCompareBench' },
+  { name: 'trace', module: './trace.js', run: 'runTraceBench' },
 ];
 
 const outDir = fileURLToPath(new URL('../../bench/out', import.meta.url));

@@ -165,7 +165,7 @@ describe('streaming traces', () => {
 });
 
 describe('signals end every command cleanly', () => {
-  for (const [signal, code, message] of [['SIGINT', 130, 'interrupted'], ['SIGTERM', 143, 'stopped by SIGTERM'], ['SIGHUP', 129, 'stopped by SIGHUP']] as const) {
+  for (const [signal, code, message] of [['SIGINT', 130, 'interrupted'], ['SIGTERM', 143, 'stopped by SIGTERM'], ['SIGHUP', 129, 'stopped by SIGHUP'], ['SIGQUIT', 131, 'stopped by SIGQUIT']] as const) {
     test(`when render gets ${signal} then it exits ${code} with one line and leaves neither output nor trace`, async () => {
       const result = await signalled(['render', 'long.wav', '-o', `sig-${signal}.wav`, '--buffer-bytes', '8', '--trace', `sig-${signal}.ndjson`], signal, `sig-${signal}.wav`);
       assert.ok(result.signalledAfterStart);

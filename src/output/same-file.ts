@@ -13,7 +13,7 @@ interface Claimed {
   identity: string | null;
   /** Where the file is or will be (the real folder plus the name), to compare outputs not yet created. */
   location: string | null;
-  /** Devices and FIFOs are written in place and may be shared (two outputs to /dev/null). */
+  /** Character devices may be shared (two outputs to /dev/null, an input from /dev/zero). */
   shareable: boolean;
 }
 
@@ -65,7 +65,8 @@ export class SameFileGuard {
   claimOutput(path: string | undefined, role = 'output', options: { followSymlinks?: boolean } = {}): this {
     if (path === undefined) return this;
     const stats = path === '-' ? fdStatOrNull(1) : statOrNull(path, options.followSymlinks ?? true);
-    const shareable = stats !== null && !stats.isFile() && !stats.isDirectory();
+    // a character device (/dev/null) takes any number of writers and is not destroyed by them; a FIFO is read by one reader
+    const shareable = stats !== null && stats.isCharacterDevice();
     const claim: Claimed = {
       role,
       name: path === '-' ? 'stdout' : path,
