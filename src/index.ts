@@ -10,5 +10,6 @@ export * from './session/index.js';
 export * from './render/index.js';
 export * from './report/index.js';
 export * from './compare/index.js';
+export * from './profile/index.js';
 export * from './errors.js';
 export * from './output/index.js';

@@ -12,7 +12,7 @@ import { EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED, EXIT_OK, EXIT_RUN_CRASHED } fr
 import { DEFAULT_TIMEOUT_S } from './run.js';
 import type { CliIo } from './io.js';
 import { onSignalExit } from './signals.js';
-import { parseInteger } from './options.js';
+import { parseInteger, profileFromOption } from './options.js';
 
 export interface RunOptions {
   out?: string;
@@ -27,6 +27,7 @@ export interface RunOptions {
   jobs?: string;
   timeoutS?: string;
   report?: boolean;
+  profile?: string;
 }
 
 const SCENARIO_EXTENSIONS = ['.yaml', '.yml', '.json'];
@@ -131,11 +132,13 @@ export async function runCommand(paths: readonly string[], options: RunOptions, 
   } catch (error) {
     throw new IoError(`cannot create the output folder ${options.out ?? 'wavert-out'}: ${describeIoFailure(error)}`);
   }
+  if (options.profile !== undefined && options.updateGolden) throw new UsageError("--update-golden writes each scenario's golden WAV from its own profile; leave out --profile");
+  const profile = await profileFromOption(options.profile, cwd);
   const goldenRoots = [...libraryRoots(paths, cwd), ...(options.goldenDir !== undefined ? [resolve(cwd, options.goldenDir)] : [])];
   // a signal stops the workers and removes what their scenarios had begun to write
   const removeCleanup = onSignalExit(stopAllWorkers);
   try {
-    return await runAll(files, cwd, { jobs, timeoutS, sinkRequest, lookaheadMs, outDir, goldenRoots, junitPath }, options, io);
+    return await runAll(files, cwd, { jobs, timeoutS, sinkRequest, lookaheadMs, outDir, goldenRoots, junitPath, profile }, options, io);
   } finally {
     removeCleanup();
   }
@@ -149,12 +152,13 @@ interface RunPlan {
   outDir: string;
   goldenRoots: string[];
   junitPath: string | undefined;
+  profile: Awaited<ReturnType<typeof profileFromOption>>;
 }
 
 async function runAll(files: string[], cwd: string, plan: RunPlan, options: RunOptions, io: CliIo): Promise<number> {
-  const { jobs, timeoutS, sinkRequest, lookaheadMs, outDir, goldenRoots, junitPath } = plan;
+  const { jobs, timeoutS, sinkRequest, lookaheadMs, outDir, goldenRoots, junitPath, profile } = plan;
   const { runnable, invalid } = await preflight(files, cwd, { jobs, timeoutMs: timeoutS * 1000 });
-  const runOptions = { outDir, updateGolden: options.updateGolden ?? false, goldenRoots, report: options.report ?? false };
+  const runOptions = { outDir, updateGolden: options.updateGolden ?? false, goldenRoots, report: options.report ?? false, ...(profile ? { profile } : {}) };
   const ran = new Map<string, ScenarioResult>();
   if (sinkRequest) {
     // real time: one scenario at a time, so that each can be heard
@@ -186,6 +190,13 @@ async function runAll(files: string[], cwd: string, plan: RunPlan, options: RunO
   }
   const results = files.map((file) => invalid.get(file) ?? ran.get(file)!);
   io.stdout.write(escapeControlCharacters(formatResults(results)));
+  if (profile) {
+    const { explainProfileDependence, formatDependence } = await import('../profile/index.js');
+    const entries = runnable.map((file) => ({ path: file, file: shown(file, cwd) }));
+    const failing = entries.filter((entry) => ran.get(entry.path)?.status !== 'passed').length;
+    if (failing > 0) io.stderr.write(`wavert: re-running ${failing} scenario(s) with each of ${profile.name}'s choices alone, to see which ones the results depend on\n`);
+    io.stdout.write(escapeControlCharacters(formatDependence(profile, await explainProfileDependence(entries, runnable.map((file) => ran.get(file)!), profile))));
+  }
   if (junitPath !== undefined) {
     try {
       makeFolders(dirname(junitPath));

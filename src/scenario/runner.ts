@@ -8,7 +8,7 @@ import { DEFAULT_LOOKAHEAD_MS, PlaybackOutput, playSession, type PlaybackMode } 
 import { SystemClock } from '../clock/system-clock.js';
 import { framesToNs } from '../clock/time.js';
 import { createLatencySampler } from '../client/latency.js';
-import { STATUS_SUCCESS, statusName, type DmaOutput, type NtStatus } from '../engine/index.js';
+import { STATUS_SUCCESS, statusName, type DmaOutput, type DriverProfile, type NtStatus } from '../engine/index.js';
 import { ScenarioError, WavertError } from '../errors.js';
 import { abortTrace, createTraceWriter, type RunSummary, type TraceWriter } from '../report/index.js';
 import { SameFileGuard, writeFileAtomic } from '../output/index.js';
@@ -49,6 +49,8 @@ export interface ScenarioRunOptions {
   report?: ScenarioReportHook;
   /** Told the scenario's output folder before anything is written in it (the pool cleans it after a crash). */
   onFolder?(directory: string): void;
+  /** Runs every scenario against this driver profile instead of its own (wavert run --profile). */
+  profile?: DriverProfile;
 }
 
 export type ScenarioStatus = 'passed' | 'failed' | 'invalid' | 'error';
@@ -232,7 +234,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
       format,
       source: new MemorySource(input.bytes),
       output,
-      stream: scenario.stream,
+      stream: options.profile ? { ...scenario.stream, profile: options.profile } : scenario.stream,
       // paced real time runs on the virtual clock like an offline run; only live mode needs the system clock
       clock: options.realtime?.mode === 'live' ? new SystemClock() : undefined,
       trace,

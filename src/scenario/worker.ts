@@ -12,7 +12,7 @@ export interface WorkerJob {
   /** Where the scenario is, and how to name it in messages. */
   path: string;
   file: string;
-  options: Pick<ScenarioRunOptions, 'outDir' | 'updateGolden' | 'goldenRoots'> & { report?: boolean };
+  options: Pick<ScenarioRunOptions, 'outDir' | 'updateGolden' | 'goldenRoots' | 'profile'> & { report?: boolean };
 }
 
 /** `ready` once loaded; `folder` while running (where the scenario writes), then the job's outcome. */
