@@ -87,11 +87,6 @@ export class Scheduler {
     return this.stopped;
   }
 
-  /** True while events are waiting to run. */
-  get hasPendingEvents(): boolean {
-    return this.heap.length > 0;
-  }
-
   /** Runs every event in order on virtual time until stopped, idle, or past `limitNs`. */
   runVirtual(limitNs = Number.POSITIVE_INFINITY): void {
     const clock = this.clock instanceof VirtualClock ? this.clock : null;

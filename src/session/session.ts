@@ -222,9 +222,10 @@ export class Session {
    * a turn of the event loop between them, so that a signal can stop it (`stop()`) while it renders.
    */
   async runVirtualSliced(limitNs = Number.POSITIVE_INFINITY, sliceNs = 10_000_000_000): Promise<RunSummary> {
+    if (!Number.isFinite(limitNs)) this.limitNeverEnding();
     this.start();
     let untilNs = this.scheduler.timeNs;
-    while (!this.scheduler.isStopped && this.scheduler.hasPendingEvents && untilNs < limitNs) {
+    while (!this.scheduler.isStopped && this.scheduler.pendingEventCount > 0 && untilNs < limitNs) {
       untilNs = Math.min(limitNs, untilNs + sliceNs);
       this.scheduler.runVirtual(untilNs);
       await new Promise<void>((resolve) => setImmediate(resolve));
