@@ -1,10 +1,13 @@
 // A scenario's output folder, `<out>/<name>/`: always a real folder directly inside --out (never a symlink, never
 // `..`), holding only what the run writes. A run that fails, crashes or is interrupted leaves nothing half-written.
 import { lstatSync, mkdirSync, readdirSync, rmdirSync, unlinkSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { IoError, describeIoFailure } from '../errors.js';
 import { quoted, safeFolderName } from '../output/names.js';
 import { makeFolders } from '../output/atomic-file.js';
+import { SameFileGuard } from '../output/same-file.js';
+import { ScenarioError } from '../errors.js';
+import type { Scenario } from './model.js';
 
 /** Every file a scenario run may write into its folder. */
 export const SCENARIO_OUTPUT_FILES = ['rendered.wav', 'trace.ndjson', 'summary.json', 'timeline.svg', 'report.html'] as const;
@@ -68,5 +71,18 @@ function lstatOrNull(path: string): Stats | null {
     return lstatSync(path);
   } catch {
     return null;
+  }
+}
+
+/** The scenario's own files (script, input, golden unless it is being updated) are never overwritten by its outputs. */
+export function guardScenarioOutputs(scenario: Scenario, outputs: { wav: string; trace: string; summary: string }): void {
+  const guard = new SameFileGuard().addInput(join(scenario.directory, basename(scenario.file)), 'scenario file');
+  if (scenario.input.type === 'file') guard.addInput(scenario.input.path, 'input');
+  if (scenario.expect.goldenWav) guard.addInput(scenario.expect.goldenWav.path, 'golden WAV');
+  try {
+    const noFollow = { followSymlinks: false };
+    guard.claimOutput(outputs.wav, 'rendered.wav', noFollow).claimOutput(outputs.trace, 'trace', noFollow).claimOutput(outputs.summary, 'summary', noFollow);
+  } catch (error) {
+    throw new ScenarioError(`${scenario.file}: ${(error as Error).message}`);
   }
 }

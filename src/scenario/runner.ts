@@ -1,7 +1,7 @@
 // Runs one scenario: input, session, timeline, then rendered.wav, trace.ndjson and summary.json in its
 // output folder, and the expectations checked. Never throws: every outcome is a ScenarioResult.
 import type { Glitch } from '../report/glitches.js';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { EventPriority } from '../clock/scheduler.js';
 import { DEFAULT_LOOKAHEAD_MS, PlaybackOutput, playSession, type PlaybackMode } from '../player/index.js';
@@ -11,25 +11,21 @@ import { createLatencySampler } from '../client/latency.js';
 import { STATUS_SUCCESS, statusName, type DmaOutput, type DriverProfile, type NtStatus } from '../engine/index.js';
 import { ScenarioError, WavertError } from '../errors.js';
 import { abortTrace, createTraceWriter, type RunSummary, type TraceWriter } from '../report/index.js';
-import { SameFileGuard, writeFileAtomic } from '../output/index.js';
+import { writeFileAtomic } from '../output/index.js';
 import { Session } from '../session/session.js';
-import { resolveStreamConfig } from '../session/config.js';
 import type { Sink } from '../sinks/types.js';
 import { formatDescription, WavWriter, type WavFormat } from '../wav/index.js';
 import { actionDefinition, type ActionContext } from './actions.js';
 import { checkExpectations, readWholeWav, sha256, type ExpectationResult } from './expectations.js';
-import { loadScenario, MAX_PACKETS_PER_RUN, RUN_MARGIN_NS } from './load.js';
+import { loadScenario, RUN_MARGIN_NS } from './load.js';
 import type { Scenario, TimelineEntry } from './model.js';
 import { deriveSeed } from './seeds.js';
 import { MemorySource, renderSignal } from './signals.js';
-import { clearScenarioOutputs, prepareScenarioFolder, scenarioFolderPath } from './output-folder.js';
+import { clearScenarioOutputs, guardScenarioOutputs, prepareScenarioFolder, scenarioFolderPath } from './output-folder.js';
+import { budgetRun, MAX_OUTPUT_BYTES, timelineExtraNs } from './budget.js';
 
 const TWO_POW_32 = 0x1_0000_0000;
 const MAX_INPUT_BYTES = 512 * 1024 * 1024;
-/** What a run may hold in memory (rendered.wav), checked from its time limit before it runs; packets (and so the trace) by MAX_PACKETS_PER_RUN. */
-export const MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
-/** Trace events kept in memory for --report (a few hundred bytes each). */
-export const MAX_REPORT_EVENTS = 1_000_000;
 
 /** Called once per scenario after its outputs are written (the timeline report draws timeline.svg here). */
 /** Glitches carried back from a worker for the table and JUnit (summary.json has them all). */
@@ -300,55 +296,6 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     abortTrace(trace);
     clearScenarioOutputs(directory, true);
     throw error;
-  }
-}
-
-/**
- * The most the run can output (the DMA runs at the nominal rate until the time limit) and the packets it can
- * trace, from the limit, before the input is made or anything big is allocated: a 285-byte scenario with a long
- * maxModelMs is refused, not run out of memory.
- */
-function budgetRun(scenario: Scenario, format: WavFormat, inputFrames: number, reportInMemory: boolean): { limitNs: number; outputBytes: number } {
-  const config = resolveStreamConfig(scenario.stream, format);
-  const granule = Math.max(1, config.notifications) * format.blockAlign;
-  const packetFrames = Math.max(1, Math.floor(config.requestedBufferBytes / granule));
-  const packetNs = framesToNs(packetFrames, format.sampleRate);
-  const limitNs = scenario.maxModelNs ?? framesToNs(inputFrames, format.sampleRate) + timelineExtraNs(scenario, packetNs) + RUN_MARGIN_NS;
-  const limitMs = Math.round(limitNs / 1e6);
-  const limitText = scenario.maxModelNs !== null ? `maxModelMs ${limitMs}` : `a run of ${limitMs} ms (the input, the timeline and the ${RUN_MARGIN_NS / 1e9} s margin)`;
-  const frames = Math.ceil((limitNs * format.sampleRate) / 1e9) + packetFrames * 2 * Math.max(1, config.notifications);
-  const outputBytes = frames * format.blockAlign + config.fifoBytes;
-  if (outputBytes > MAX_OUTPUT_BYTES) {
-    throw new ScenarioError(`${scenario.file}: ${limitText} could output ${outputBytes} bytes; a scenario's output is limited to ${MAX_OUTPUT_BYTES} bytes (a lower maxModelMs or a shorter input)`);
-  }
-  const packets = Math.ceil(limitNs / Math.max(1, packetNs));
-  if (packets > MAX_PACKETS_PER_RUN) {
-    throw new ScenarioError(`${scenario.file}: ${limitText} is about ${packets} packets of ${packetFrames} frames; a run (and its trace) is limited to ${MAX_PACKETS_PER_RUN} packets (a larger buffer or a lower maxModelMs)`);
-  }
-  if (reportInMemory && packets * 3 > MAX_REPORT_EVENTS) {
-    throw new ScenarioError(`${scenario.file}: ${limitText} is about ${packets} packets, too many to draw with --report (at most ${Math.floor(MAX_REPORT_EVENTS / 3)})`);
-  }
-  return { limitNs, outputBytes };
-}
-
-/** Model time the timeline adds to a run: its actions' durations and its last timed action. */
-function timelineExtraNs(scenario: Scenario, packetNs: number): number {
-  let total = 0;
-  for (const entry of scenario.timeline) total += actionDefinition(entry.action)?.durationNs?.(entry.fields, packetNs) ?? 0;
-  const lastTimed = Math.max(0, ...scenario.timeline.map((entry) => entry.atNs ?? 0));
-  return total + lastTimed;
-}
-
-/** The scenario's own files (script, input, golden unless it is being updated) are never overwritten by its outputs. */
-function guardScenarioOutputs(scenario: Scenario, outputs: { wav: string; trace: string; summary: string }): void {
-  const guard = new SameFileGuard().addInput(join(scenario.directory, basename(scenario.file)), 'scenario file');
-  if (scenario.input.type === 'file') guard.addInput(scenario.input.path, 'input');
-  if (scenario.expect.goldenWav) guard.addInput(scenario.expect.goldenWav.path, 'golden WAV');
-  try {
-    const noFollow = { followSymlinks: false };
-    guard.claimOutput(outputs.wav, 'rendered.wav', noFollow).claimOutput(outputs.trace, 'trace', noFollow).claimOutput(outputs.summary, 'summary', noFollow);
-  } catch (error) {
-    throw new ScenarioError(`${scenario.file}: ${(error as Error).message}`);
   }
 }
 
