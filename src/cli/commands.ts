@@ -20,6 +20,7 @@ export const commandEntries: CommandEntry[] = [
   { name: 'compare', load: async () => (await import('./compare.js')).registerCompare },
   { name: 'info', load: async () => (await import('./info.js')).registerInfo },
   { name: 'sinks', load: async () => (await import('./sinks.js')).registerSinks },
+  { name: 'profiles', load: async () => (await import('./profiles.js')).registerProfiles },
 ];
 
 /** The program's own version flags (commander's defaults). */
