@@ -47,7 +47,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
+      // commander echoes the arguments it refuses: no raw control characters on the terminal
+      writeErr: (text) => io.stderr.write(escapeControlCharacters(text)),
     })
     .showSuggestionAfterError(true);
   for (const register of await registrationsFor(argv)) {
