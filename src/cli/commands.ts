@@ -6,7 +6,8 @@ import { registerPlay } from './play.js';
 import { registerRender } from './render.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
-import { registerSinks } from './sinks.js';
+import { registerCompletion } from './completion.js';
+import { registerDevices } from './devices.js';
 
 export type SetExitCode = (code: number) => void;
 export type CommandRegistration = (program: Command, io: CliIo, setExitCode: SetExitCode) => void;
@@ -17,5 +18,6 @@ export const commandRegistrations: CommandRegistration[] = [
   registerRun,
   registerReport,
   registerInfo,
-  registerSinks,
+  registerDevices,
+  registerCompletion,
 ];

@@ -1,34 +1,27 @@
 // The only place that turns errors into messages and exit codes.
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import { WavertError } from '../errors.js';
 import { exitCodeFor, EXIT_BAD_INPUT } from './exit-codes.js';
 import { processIo, type CliIo } from './io.js';
-import { commandRegistrations } from './commands.js';
+import { createProgram } from './program.js';
+import { commandNameOf, rewriteCommanderMessage, usageErrorText } from './usage-text.js';
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   let exitCode = 0;
-  const program = new Command('wavert')
-    .description('Play WAV files through a model of the Windows WaveRT packet-mode render path, and reproduce underflow and glitches on demand.')
-    .version(VERSION)
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
-    })
-    .showSuggestionAfterError(true);
-  for (const register of commandRegistrations) {
-    register(program, io, (code) => { exitCode = code; });
-  }
+  const program = createProgram(io, (code) => { exitCode = code; });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // commander already printed its one-line message (or the help/version text)
-      return error.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+      // help and version were printed by commander; 'commander.help' is the help shown for a bare `wavert`
+      if (error.exitCode === 0 || error.code === 'commander.help') return error.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+      io.stderr.write(usageErrorText(rewriteCommanderMessage(error.message), commandNameOf(program, argv)));
+      return EXIT_BAD_INPUT;
     }
     if (error instanceof WavertError) {
-      io.stderr.write(`wavert: ${error.message}\n`);
+      // a wrong command line points to the help; a bad file or a failed sink is said in one sentence
+      io.stderr.write(error.code === 'E_USAGE' ? usageErrorText(error.message, commandNameOf(program, argv)) : `wavert: ${error.message}\n`);
       return exitCodeFor(error);
     }
     const message = error instanceof Error ? error.message : String(error);
@@ -38,4 +31,4 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   }
 }
 
-export const VERSION = '0.1.0';
+export { VERSION } from './program.js';

@@ -10,31 +10,31 @@ import { formatSummary, type RunSummary } from '../report/summary.js';
 import { createTraceWriter, type TraceWriter } from '../report/trace.js';
 import { RunReport } from '../report/run-report.js';
 import { Session, pcmSourceFrom } from '../session/index.js';
-import { FileSink, openSink, parseSinkSpec, TeeSink, DEFAULT_LATENCY_MS, type Sink, type SinkStats } from '../sinks/index.js';
+import { FileSink, openSink, parseSinkSpec, TeeSink, unknownDeviceReason, DEFAULT_LATENCY_MS, type Sink, type SinkStats } from '../sinks/index.js';
 import { formatDescription, WavReader } from '../wav/index.js';
 import type { CommandRegistration } from './commands.js';
-import { Diagnostics } from './diagnostics.js';
+import { describeStreamChoice, Diagnostics } from './diagnostics.js';
+import { addExamples } from './examples.js';
 import { EXIT_INTERRUPTED, EXIT_OK } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { KeyControl, LiveView, type KeySource, type LiveSnapshot } from './live-view.js';
 import {
-  addClientTransportOptions, addModelOptions, addRunOutputOptions, clientTransportFromOptions, LOG_LEVELS, parseChoice, parseInteger, streamConfigFromOptions,
-  type ClientTransportOptionValues, type LogLevel, type ModelOptionValues,
+  addClientTransportOptions, addModelOptions, addRunOutputOptions, addVerbosityOptions, clientTransportFromOptions, logLevelFromOptions, parseInteger, streamConfigFromOptions,
+  type ClientTransportOptionValues, type ModelOptionValues, type VerbosityOptionValues,
 } from './options.js';
 import { formatClockTime, parseTimeOption, timeNsToFrames } from './play-time.js';
+import { count } from '../text/count.js';
 
-export interface PlayOptions extends ModelOptionValues, ClientTransportOptionValues {
+export interface PlayOptions extends ModelOptionValues, ClientTransportOptionValues, VerbosityOptionValues {
   sink?: string;
   device?: string;
   record?: string;
   start?: string;
   duration?: string;
   latencyMs?: string;
-  quiet?: boolean;
   trace?: string;
   report?: string;
   json?: boolean;
-  logLevel?: string;
 }
 
 /** What stands in for the process in tests: where Ctrl-C comes from. */
@@ -119,14 +119,14 @@ function formatSinkLines(report: PlaySinkReport, sampleRate: number, blockAlign:
   const s = report.stats;
   const queuedMs = ((s.queuedBytesMax / blockAlign) * 1000) / sampleRate;
   const lines = [
-    `sink         ${report.label}: ${s.framesWritten} frames sent, ${s.backpressureEvents} backpressure events (max ${queuedMs.toFixed(1)} ms queued), ${s.droppedFrames} frames dropped, ${s.playerUnderruns} player underruns`,
+    `sink         ${report.label}: ${count(s.framesWritten, 'frame')} sent, ${count(s.backpressureEvents, 'backpressure event')} (max ${queuedMs.toFixed(1)} ms queued), ${count(s.droppedFrames, 'frame')} dropped, ${count(s.playerUnderruns, 'player underrun')}`,
   ];
   if (s.sinkClockDriftPpm !== null) lines.push(`             sink clock vs monotonic ${s.sinkClockDriftPpm.toFixed(1)} ppm (from the player's own playback time)`);
   return `${lines.join('\n')}\n`;
 }
 
 export async function playCommand(inputPath: string, options: PlayOptions, io: CliIo, signals: PlaySignals = processSignals): Promise<number> {
-  const diagnostics = new Diagnostics(io, parseChoice<LogLevel>('--log-level', options.logLevel, LOG_LEVELS));
+  const diagnostics = new Diagnostics(io, logLevelFromOptions(options));
   const stream = streamConfigFromOptions(options);
   const pipeline = clientTransportFromOptions(options);
   const request = parseSinkSpec(options.sink ?? 'auto');
@@ -153,7 +153,10 @@ export async function playCommand(inputPath: string, options: PlayOptions, io: C
     const startFrame = Number(timeNsToFrames(startNs, format.sampleRate));
     if (startFrame > 0) {
       const skipped = reader.skipFrames(startFrame);
-      if (skipped < startFrame) throw new UsageError(`--start ${options.start} is past the end of ${reader.label} (${formatClockTime(BigInt(framesToNs(skipped, format.sampleRate)))}).`);
+      const lengthFrames = reader.frameCount ?? skipped;
+      if (skipped < startFrame || startFrame >= lengthFrames) {
+        throw new UsageError(`--start ${options.start} is at or past the end of ${reader.label} (${formatClockTime(BigInt(framesToNs(lengthFrames, format.sampleRate)))} long)`);
+      }
     }
     const availableFrames = reader.frameCount === null ? null : reader.frameCount - startFrame;
     const limitFrames = durationNs === undefined ? Number.POSITIVE_INFINITY : Number(timeNsToFrames(durationNs, format.sampleRate));
@@ -178,8 +181,22 @@ export async function playCommand(inputPath: string, options: PlayOptions, io: C
     const packetMs = (session.stream.packetFrameCount * 1000) / format.sampleRate;
     // the DMA hands over a packet at a time: the player's buffer must outlast one packet with room to spare
     const latencyMs = Math.max(latencyOption ?? DEFAULT_LATENCY_MS, Math.ceil(2 * packetMs + 10));
+    if (latencyOption !== undefined && latencyOption < latencyMs) {
+      diagnostics.warn(`--latency-ms ${latencyOption} is below two packets (${packetMs.toFixed(1)} ms each) plus 10 ms: using ${latencyMs} ms`);
+    }
+    const deviceProblem = options.device !== undefined && request.kind !== 'auto' ? await unknownDeviceReason(request.kind, options.device, io.env) : undefined;
+    if (deviceProblem !== undefined) throw new UsageError(deviceProblem);
+    const openStartedMs = performance.now();
     const opened = await openSink(request, format, { env: io.env, latencyMs, startCushionMs: latencyMs, ...(options.device !== undefined ? { device: options.device } : {}) });
     sink = opened.sink;
+    diagnostics.debug(`input ${formatDescription(format)}: ${totalFrames === null ? `from frame ${startFrame} to its end` : `frames ${startFrame} to ${startFrame + totalFrames}`}`);
+    diagnostics.debug(describeStreamChoice({
+      profile: session.config.profile, underflowPolicy: session.config.underflowPolicy, eosSilenceFill: session.config.eosSilenceFill, fifoBytes: session.config.fifoBytes,
+      requestedBufferBytes: session.allocation.requestedSizeInBytes, bufferBytes: session.allocation.actualSizeInBytes,
+      notifications: session.allocation.notificationCount, packetBytes: session.allocation.packetSizeInBytes, packetFrames: session.stream.packetFrameCount,
+    }, format.sampleRate));
+    diagnostics.debug(`sink ${sink.label}: player buffer and start cushion ${latencyMs} ms, opened in ${(performance.now() - openStartedMs).toFixed(1)} ms${opened.commandLine ? `; command line: ${opened.commandLine.map(shellQuote).join(' ')}` : ''}`);
+    for (const probe of opened.passedOver) diagnostics.debug(`passed over ${probe.kind}: ${probe.reason}`);
     if (options.record !== undefined) sink = new TeeSink(sink, FileSink.open(options.record, format));
     output.sink = sink;
     if (opened.fallbackMessage) io.stderr.write(`wavert: ${opened.fallbackMessage}\n`);
@@ -226,6 +243,7 @@ export async function playCommand(inputPath: string, options: PlayOptions, io: C
     removeInterrupt = signals.onInterrupt(() => quit(true));
 
     const interactive = !options.quiet && io.stderr.isTTY === true;
+    diagnostics.debug(`live view ${interactive ? 'on' : `off (${options.quiet ? '--quiet' : 'stderr is not a terminal'})`}; keys ${interactive && inputPath !== '-' ? 'on' : 'off'}`);
     const color = interactive && !io.env.NO_COLOR;
     if (interactive) {
       const terminal = io.stderr as NodeJS.WritableStream & { columns?: number };
@@ -272,7 +290,9 @@ export async function playCommand(inputPath: string, options: PlayOptions, io: C
 
     // time zero is when the DMA starts, not when the clock was made (opening the sink takes a while)
     clock.resetOrigin();
+    const runStartedMs = performance.now();
     const summary = await session.runRealtime();
+    diagnostics.debug(`model ran ${(summary.modelTimeNs / 1e9).toFixed(3)} s in ${((performance.now() - runStartedMs) / 1000).toFixed(3)} s wall time`);
     liveView?.update(snapshot());
     const sinkError = await sink.finish();
     keys?.release();
@@ -322,10 +342,19 @@ export const registerPlay: CommandRegistration = (program: Command, io, setExitC
     .option('--record <out.wav>', 'also write what the DAC played to a WAV file')
     .option('--start <time>', 'start at this point of the file (90, 1:23.5, 10s, 500ms)')
     .option('--duration <time>', 'play at most this long (same forms as --start)')
-    .option('--latency-ms <ms>', `the player's buffer in ms (default ${DEFAULT_LATENCY_MS}, at least two packets)`)
-    .option('-q, --quiet', 'no live status area');
-  addRunOutputOptions(addClientTransportOptions(addModelOptions(command)), '; --record adds the waveform')
+    .option('--latency-ms <ms>', `the player's buffer in ms (default ${DEFAULT_LATENCY_MS}, at least two packets)`);
+  addExamples(addVerbosityOptions(addRunOutputOptions(addClientTransportOptions(addModelOptions(command)), '; --record adds the waveform'), 'no live status area'), [
+    { commandLine: 'play song.wav', what: 'play through the model to the first sink that works, with a live view' },
+    { commandLine: 'play song.wav --sink pulse --device my_sink --start 1:23.5 --duration 10s', what: 'ten seconds from 1:23.5 on one pulse sink (wavert devices lists them)' },
+    { commandLine: 'play song.wav --notifications 1 --record heard.wav --report run.html', what: 'hear the N = 1 glitch, keep what was played and draw the run' },
+    { commandLine: 'play - --sink alsa --quiet < song.wav', what: 'a WAV on stdin through aplay, no status area' },
+  ])
     .action(async (input: string, options: PlayOptions) => {
       setExitCode(await playCommand(input, options, io));
     });
 };
+
+/** An argument as a shell would need it, for showing a command line (never for running one). */
+function shellQuote(argument: string): string {
+  return /^[\w@%+=:,./-]+$/.test(argument) ? argument : `'${argument.replace(/'/g, "'\\''")}'`;
+}

@@ -5,33 +5,49 @@ import { UsageError } from '../errors.js';
 import { formatSummary, type RunSummary } from '../report/summary.js';
 import { createTraceWriter, type TraceWriter } from '../report/trace.js';
 import { RunReport } from '../report/run-report.js';
-import { Session, ChunkedOutput, pcmSourceFrom, type ClientConfig, type StreamConfig, type TransportConfig } from '../session/index.js';
-import { WavReader, WavWriter, formatDescription } from '../wav/index.js';
+import { Session, ChunkedOutput, cutInput, pcmSourceFrom, type ClientConfig, type InputRangeRequest, type StreamConfig, type TransportConfig } from '../session/index.js';
+import { WavReader, WavWriter, formatDescription, type WavFormat } from '../wav/index.js';
 import type { CommandRegistration } from './commands.js';
 import { Diagnostics } from './diagnostics.js';
 import type { CliIo } from './io.js';
+import { addExamples } from './examples.js';
 import {
-  addClientTransportOptions, addModelOptions, addRunOutputOptions, clientTransportFromOptions, LOG_LEVELS, parseChoice, streamConfigFromOptions,
-  type ClientTransportOptionValues, type LogLevel, type ModelOptionValues,
+  addClientTransportOptions, addModelOptions, addRunOutputOptions, addVerbosityOptions, clientTransportFromOptions, logLevelFromOptions, streamConfigFromOptions,
+  type ClientTransportOptionValues, type ModelOptionValues, type VerbosityOptionValues,
 } from './options.js';
+import { formatClockTime, parseTimeOption, timeNsToFrames } from './play-time.js';
+import { framesToNs } from '../clock/time.js';
+import { describeStreamChoice } from './diagnostics.js';
+import { count } from '../text/count.js';
 
-export interface RenderOptions extends ModelOptionValues, ClientTransportOptionValues {
+export interface RenderOptions extends ModelOptionValues, ClientTransportOptionValues, VerbosityOptionValues {
   output?: string;
   trace?: string;
   report?: string;
   json?: boolean;
-  logLevel?: string;
+  start?: string;
+  duration?: string;
+}
+
+/** A part of the input: --start and --duration as the user wrote them. */
+export interface RenderRange {
+  startNs: bigint;
+  durationNs: bigint | undefined;
+  startText: string;
 }
 
 export interface RenderResult {
   summary: RunSummary;
   warnings: string[];
+  format: WavFormat;
+  /** The first frame of the input that was rendered (--start). */
+  startFrame: number;
 }
 
 /** Library form of `wavert render`: runs the model on the virtual clock and writes what the device played. */
 export function renderFile(
   inputPath: string, outputPath: string, stream: StreamConfig, tracePath?: string,
-  pipeline: { client?: ClientConfig; transport?: TransportConfig } = {},
+  pipeline: { client?: ClientConfig; transport?: TransportConfig; range?: RenderRange } = {},
 ): RenderResult {
   const reader = WavReader.open(inputPath);
   let writer: WavWriter | null = null;
@@ -41,21 +57,22 @@ export function renderFile(
     const sink = writer;
     trace = tracePath ? createTraceWriter(tracePath) : null;
     const output = new ChunkedOutput((bytes) => sink.write(bytes));
+    const range = pipeline.range === undefined ? null : cutInput(reader, rangeRequest(pipeline.range, reader.format.sampleRate));
     const session = new Session({
       format: reader.format,
-      source: pcmSourceFrom(reader),
+      source: pcmSourceFrom(range?.reader ?? reader),
       output,
       stream,
       trace,
       client: pipeline.client,
       transport: pipeline.transport,
-      input: { file: reader.label, frames: reader.frameCount, format: formatDescription(reader.format) },
+      input: { file: reader.label, frames: range ? range.frames : reader.frameCount, format: formatDescription(reader.format) },
     });
     const summary = session.runVirtual();
     output.flush();
     writer.close();
     trace?.close();
-    return { summary, warnings: [...reader.warnings] };
+    return { summary, warnings: [...reader.warnings], format: reader.format, startFrame: range?.startFrame ?? 0 };
   } catch (error) {
     writer?.abort();
     if (trace) {
@@ -68,8 +85,27 @@ export function renderFile(
   }
 }
 
+/** The frames of a --start/--duration range at the input's rate (ceil, like play). */
+export function rangeRequest(range: RenderRange, sampleRate: number): InputRangeRequest {
+  return {
+    startFrame: Number(timeNsToFrames(range.startNs, sampleRate)),
+    frameLimit: range.durationNs === undefined ? undefined : Number(timeNsToFrames(range.durationNs, sampleRate)),
+    startLabel: `--start ${range.startText}`,
+    formatLength: (frames) => formatClockTime(BigInt(framesToNs(frames, sampleRate))),
+  };
+}
+
+/** --start/--duration as typed, or undefined when neither is given. */
+export function parseRange(start: string | undefined, duration: string | undefined): RenderRange | undefined {
+  if (start === undefined && duration === undefined) return undefined;
+  const durationNs = duration !== undefined ? parseTimeOption(duration, '--duration') : undefined;
+  if (durationNs === 0n) throw new UsageError('--duration must be longer than 0.');
+  return { startNs: start !== undefined ? parseTimeOption(start, '--start') : 0n, durationNs, startText: start ?? '0' };
+}
+
 export async function renderCommand(inputPath: string, options: RenderOptions, io: CliIo): Promise<number> {
-  const diagnostics = new Diagnostics(io, parseChoice<LogLevel>('--log-level', options.logLevel, LOG_LEVELS));
+  const diagnostics = new Diagnostics(io, logLevelFromOptions(options));
+  const range = parseRange(options.start, options.duration);
   const stream = streamConfigFromOptions(options);
   const pipeline = clientTransportFromOptions(options);
   const outputPath = options.output;
@@ -79,8 +115,16 @@ export async function renderCommand(inputPath: string, options: RenderOptions, i
     throw new UsageError(`the output ${outputPath} is the input file; choose another output`);
   }
   const report = RunReport.plan(options.report, options.trace);
-  const { summary, warnings } = renderFile(inputPath, outputPath, stream, report?.tracePath ?? options.trace, pipeline);
+  const startedMs = performance.now();
+  const { summary, warnings, format, startFrame } = renderFile(inputPath, outputPath, stream, report?.tracePath ?? options.trace, { ...pipeline, ...(range ? { range } : {}) });
+  const wallMs = performance.now() - startedMs;
   for (const warning of warnings) diagnostics.warn(warning);
+  diagnostics.info(`rendered ${summary.input?.file ?? inputPath} to ${outputPath === '-' ? 'stdout' : outputPath}: ${summary.output.durationSeconds.toFixed(3)} s of audio`);
+  const inputFrames = summary.input?.frames ?? null;
+  diagnostics.debug(`input ${summary.input?.format ?? ''}: ${inputFrames === null ? `from frame ${startFrame} to its end` : `frames ${startFrame} to ${startFrame + inputFrames} (${count(inputFrames, 'frame')})`}`);
+  diagnostics.debug(describeStreamChoice(summary.stream, format.sampleRate));
+  diagnostics.debug(`client ${pipeline.client.kind}, transport ${pipeline.transport.kind}, ${summary.clock} clock`);
+  diagnostics.debug(`took ${wallMs.toFixed(1)} ms wall time for ${summary.output.durationSeconds.toFixed(3)} s of audio (${wallMs > 0 ? ((summary.output.durationSeconds * 1000) / wallMs).toFixed(0) : '∞'}× real time)`);
   if (summary.stream.notificationCountExtension) {
     diagnostics.warn(`${summary.stream.notifications} notifications per buffer is a model extension: the Windows docs allow 1 or 2`);
   }
@@ -106,8 +150,14 @@ export const registerRender: CommandRegistration = (program: Command, io, setExi
     .command('render')
     .description('run the model on the virtual clock (as fast as possible) and write exactly what the device played')
     .argument('<in.wav>', "input WAV file ('-' for stdin)")
-    .requiredOption('-o, --output <out.wav>', "output WAV file ('-' for stdout)");
-  addRunOutputOptions(addClientTransportOptions(addModelOptions(command)))
+    .requiredOption('-o, --output <out.wav>', "output WAV file ('-' for stdout)")
+    .option('--start <time>', 'start at this point of the file (90, 1:23.5, 10s, 500ms)')
+    .option('--duration <time>', 'render at most this long (same forms as --start)');
+  addExamples(addVerbosityOptions(addRunOutputOptions(addClientTransportOptions(addModelOptions(command))), 'no info lines'), [
+    { commandLine: 'render song.wav -o played.wav', what: 'what the device played, as fast as possible' },
+    { commandLine: 'render song.wav -o played.wav --notifications 1 --trace trace.ndjson', what: 'N = 1: the overwrite glitch, with the event trace' },
+    { commandLine: 'render song.wav -o - --start 1m --duration 5s --fifo-bytes 256 --no-eos-fill | sox -t wav - -n stat', what: 'five seconds with the end-of-stream blip, to a pipe' },
+  ])
     .action(async (input: string, options: RenderOptions) => {
       setExitCode(await renderCommand(input, options, io));
     });

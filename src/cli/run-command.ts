@@ -10,9 +10,11 @@ import { DEFAULT_LATENCY_MS, openSink, parseSinkSpec } from '../sinks/index.js';
 import { EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED, EXIT_OK } from './exit-codes.js';
 import { DEFAULT_TIMEOUT_S } from './run.js';
 import type { CliIo } from './io.js';
-import { parseInteger } from './options.js';
+import { Diagnostics } from './diagnostics.js';
+import { logLevelFromOptions, parseInteger, type VerbosityOptionValues } from './options.js';
+import { count } from '../text/count.js';
 
-export interface RunOptions {
+export interface RunOptions extends VerbosityOptionValues {
   out?: string;
   realtime?: boolean;
   sink?: string;
@@ -90,6 +92,7 @@ function preflight(files: readonly string[], cwd: string): { runnable: string[];
 
 export async function runCommand(paths: readonly string[], options: RunOptions, io: CliIo): Promise<number> {
   if (paths.length === 0) throw new UsageError('run needs at least one scenario file or folder');
+  const diagnostics = new Diagnostics(io, logLevelFromOptions(options));
   if (options.sink !== undefined && !options.realtime) throw new UsageError('--sink is used with --realtime only');
   const jobs = parseInteger('--jobs', options.jobs, 1, 1024) ?? defaultJobCount();
   const timeoutS = parseInteger('--timeout-s', options.timeoutS, 1, 86_400) ?? DEFAULT_TIMEOUT_S;
@@ -98,12 +101,15 @@ export async function runCommand(paths: readonly string[], options: RunOptions, 
   const outDir = resolve(cwd, options.out ?? 'wavert-out');
   const files = collectScenarioFiles(paths, cwd);
   const { runnable, invalid } = preflight(files, cwd);
+  diagnostics.info(`${count(files.length, 'scenario')} found, ${runnable.length} valid; output in ${outDir}`);
+  diagnostics.debug(options.realtime ? 'real time: one scenario at a time' : `${count(Math.min(jobs, Math.max(1, runnable.length)), 'worker thread')}, ${timeoutS} s limit per scenario`);
+  const startedMs = performance.now();
   const runOptions = { outDir, updateGolden: options.updateGolden ?? false, report: options.report ?? false };
   const ran = new Map<string, ScenarioResult>();
   if (sinkRequest) {
     // real time: one scenario at a time, so that each can be heard
     for (const file of runnable) {
-      io.stderr.write(`wavert: playing ${shown(file, cwd)} in real time\n`);
+      if (!options.quiet) io.stderr.write(`wavert: playing ${shown(file, cwd)} in real time\n`);
       const result = await runScenarioFile(file, {
         ...runOptions,
         report: runOptions.report ? scenarioReportHook : undefined,
@@ -111,6 +117,7 @@ export async function runCommand(paths: readonly string[], options: RunOptions, 
           async openSink(format) {
             const opened = await openSink(sinkRequest, format, { env: io.env, latencyMs: DEFAULT_LATENCY_MS, ...(options.device !== undefined ? { device: options.device } : {}) });
             if (opened.fallbackMessage) io.stderr.write(`wavert: ${opened.fallbackMessage}\n`);
+            if (opened.commandLine) diagnostics.debug(`sink ${opened.sink.label}: ${opened.commandLine.join(' ')}`);
             for (const note of opened.sink.notes) io.stderr.write(`wavert: ${note}\n`);
             return opened.sink;
           },
@@ -123,6 +130,8 @@ export async function runCommand(paths: readonly string[], options: RunOptions, 
     runnable.forEach((file, index) => ran.set(file, results[index]!));
   }
   const results = files.map((file) => invalid.get(file) ?? ran.get(file)!);
+  for (const result of results) diagnostics.debug(`${result.name}: ${result.status} in ${result.wallMs.toFixed(1)} ms`);
+  diagnostics.debug(`all scenarios took ${(performance.now() - startedMs).toFixed(1)} ms wall time`);
   io.stdout.write(formatResults(results));
   if (options.junit !== undefined) {
     const junitPath = resolve(cwd, options.junit);
@@ -165,7 +174,7 @@ export function formatResults(results: readonly ScenarioResult[]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const format = (row: string[]): string => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
   lines.push(format(header), format(widths.map((width) => '-'.repeat(width))), ...rows.map(format));
-  const count = (status: ScenarioResult['status']): number => results.filter((result) => result.status === status).length;
-  lines.push('', `${results.length} scenario(s): ${count('passed')} passed, ${count('failed')} failed, ${count('invalid')} invalid, ${count('error')} error(s)`, '');
+  const tally = (status: ScenarioResult['status']): number => results.filter((result) => result.status === status).length;
+  lines.push('', `${count(results.length, 'scenario')}: ${tally('passed')} passed, ${tally('failed')} failed, ${tally('invalid')} invalid, ${count(tally('error'), 'error')}`, '');
   return lines.join('\n');
 }

@@ -115,7 +115,7 @@ export class WaveRTStream {
     }
     const granule = notificationCount * blockAlign;
     if (!Number.isInteger(requestedSizeInBytes) || requestedSizeInBytes < granule) {
-      return refused(`requested size ${requestedSizeInBytes} bytes is smaller than ${notificationCount} packet(s) of one ${blockAlign}-byte frame`);
+      return refused(`requested size ${requestedSizeInBytes} bytes is smaller than ${notificationCount} packet${notificationCount === 1 ? '' : 's'} of one ${blockAlign}-byte frame`);
     }
     // round down so that every packet holds whole frames (the reference driver may split a frame; we do not)
     const actualSizeInBytes = Math.floor(requestedSizeInBytes / granule) * granule;

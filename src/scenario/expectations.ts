@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import type { RunSummary } from '../report/summary.js';
 import { silenceByte, WavReader, WavWriter, type WavFormat } from '../wav/index.js';
 import type { CountExpectation, RangeExpectation, Scenario } from './model.js';
+import { count } from '../text/count.js';
 
 export interface ExpectationResult {
   name: string;
@@ -94,7 +95,7 @@ export function checkExpectations(scenario: Scenario, outcome: RunOutcome, updat
   if (scenario.timeline.length > 0) {
     const notRun = outcome.actionsNotRun;
     results.push({
-      name: 'timeline', line: 0, expected: `all ${scenario.timeline.length} action(s) run`,
+      name: 'timeline', line: 0, expected: `all ${count(scenario.timeline.length, 'action')} run`,
       actual: notRun.length === 0 ? 'all run' : `not run: ${notRun.join(', ')}`, held: notRun.length === 0,
     });
   }

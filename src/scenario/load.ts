@@ -14,6 +14,7 @@ import type { CountExpectation, Expectations, InputSpec, RangeExpectation, Scena
 import { scenarioSpec } from './schema.js';
 import { deriveSeed } from './seeds.js';
 import { formatProblem, NodeValidator, type Position } from './validate.js';
+import { count } from '../text/count.js';
 
 const MAX_SCENARIO_FILE_BYTES = 4 * 1024 * 1024;
 /** More packets than this in one run is a mistake (a one-frame buffer for minutes of audio), not a scenario. */
@@ -214,7 +215,7 @@ function checkStreamFits(format: WavFormat, frames: number, stream: StreamConfig
   const granule = Math.max(1, config.notifications) * format.blockAlign;
   const sizePath = stream.bufferBytes !== undefined ? 'stream.bufferBytes' : stream.bufferMs !== undefined ? 'stream.bufferMs' : 'stream';
   if (config.requestedBufferBytes < granule) {
-    semantic(sizePath, `a buffer of at least ${granule} bytes (${Math.max(1, config.notifications)} packet(s) of one ${format.blockAlign}-byte frame)`, `${config.requestedBufferBytes} bytes`);
+    semantic(sizePath, `a buffer of at least ${granule} bytes (${count(Math.max(1, config.notifications), 'packet')} of one ${format.blockAlign}-byte frame)`, `${config.requestedBufferBytes} bytes`);
     return;
   }
   const packetFrames = Math.floor(config.requestedBufferBytes / granule);
