@@ -32,6 +32,37 @@ export function measure(file: string, args: string[], options: { stdoutTo?: 'nul
   };
 }
 
+export interface BenchCommand {
+  name: string;
+  file: string;
+  args: string[];
+  stdoutTo?: 'null';
+}
+
+/** Runs every command `runs` times round-robin (A B C A B C …), so a noisy shared machine slows all of them alike. */
+export function interleaved(commands: BenchCommand[], runs: number): Map<string, Measurement[]> {
+  const results = new Map<string, Measurement[]>(commands.map((command) => [command.name, []]));
+  for (let round = 0; round < runs; round++) {
+    for (const command of commands) {
+      const measurement = measure(command.file, command.args, { stdoutTo: command.stdoutTo });
+      if (measurement.status !== 0) throw new Error(`bench: ${measurement.command} exited with ${measurement.status}`);
+      results.get(command.name)!.push(measurement);
+    }
+  }
+  return results;
+}
+
+/** Median of one field over a command's runs (NaN when the field was not measured). */
+export function medianOf(list: Measurement[], field: 'wallSeconds' | 'cpuSeconds' | 'peakRssMiB'): number {
+  return median(list.map((m) => m[field] ?? Number.NaN));
+}
+
+/** Runs per command: WAVERT_BENCH_RUNS, default 7. */
+export function benchRuns(): number {
+  const runs = Number(process.env.WAVERT_BENCH_RUNS ?? 7);
+  return Number.isInteger(runs) && runs > 0 ? runs : 7;
+}
+
 export function which(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }

@@ -7,5 +7,6 @@ export * from './sinks/index.js';
 export * from './scenario/index.js';
 export * from './wav/index.js';
 export * from './session/index.js';
+export * from './render/index.js';
 export * from './report/index.js';
 export * from './errors.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { wavCases, wavCaseFileName } from './support/make-fixtures.js';
-import { renderFile } from '../src/cli/render.js';
+import { renderFile } from '../src/render/index.js';
 import { WavReader, pcmFormat } from '../src/wav/index.js';
 import { readAudio, writeTestWav } from './support/audio-files.js';
 

@@ -42,7 +42,7 @@ export class Diagnostics {
 }
 
 /** The buffer the model chose, for -vv: requested vs actual, packets, and the profile's choices. */
-export function describeStreamChoice(stream: Omit<RunSummary['stream'], 'notificationCountExtension'>, sampleRate: number): string {
+export function describeStreamChoice(stream: Omit<RunSummary['stream'], 'notificationCountExtension' | 'sampleRate'>, sampleRate: number): string {
   const packetMs = ((stream.packetFrames * 1000) / sampleRate).toFixed(3);
   const requested = stream.requestedBufferBytes === stream.bufferBytes ? '' : ` (requested ${stream.requestedBufferBytes}, rounded down to whole frames per packet)`;
   return `buffer ${count(stream.bufferBytes, 'byte')}${requested} = ${count(stream.notifications, 'packet')} of ${count(stream.packetBytes, 'byte')} (${count(stream.packetFrames, 'frame')}, ${packetMs} ms each); ` +

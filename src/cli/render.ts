@@ -1,12 +1,11 @@
-import { existsSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { formatSummary, type RunSummary } from '../report/summary.js';
-import { createTraceWriter, type TraceWriter } from '../report/trace.js';
+import { formatSummary } from '../report/summary.js';
 import { RunReport } from '../report/run-report.js';
-import { Session, ChunkedOutput, cutInput, pcmSourceFrom, type ClientConfig, type InputRangeRequest, type StreamConfig, type TransportConfig } from '../session/index.js';
-import { WavReader, WavWriter, formatDescription, type WavFormat } from '../wav/index.js';
+import { renderFile } from '../render/index.js';
+import type { InputRangeRequest } from '../session/index.js';
 import type { CommandRegistration } from './commands.js';
 import { Diagnostics } from './diagnostics.js';
 import type { CliIo } from './io.js';
@@ -34,55 +33,6 @@ export interface RenderRange {
   startNs: bigint;
   durationNs: bigint | undefined;
   startText: string;
-}
-
-export interface RenderResult {
-  summary: RunSummary;
-  warnings: string[];
-  format: WavFormat;
-  /** The first frame of the input that was rendered (--start). */
-  startFrame: number;
-}
-
-/** Library form of `wavert render`: runs the model on the virtual clock and writes what the device played. */
-export function renderFile(
-  inputPath: string, outputPath: string, stream: StreamConfig, tracePath?: string,
-  pipeline: { client?: ClientConfig; transport?: TransportConfig; range?: RenderRange } = {},
-): RenderResult {
-  const reader = WavReader.open(inputPath);
-  let writer: WavWriter | null = null;
-  let trace: TraceWriter | null = null;
-  try {
-    writer = WavWriter.create(outputPath, reader.format);
-    const sink = writer;
-    trace = tracePath ? createTraceWriter(tracePath) : null;
-    const output = new ChunkedOutput((bytes) => sink.write(bytes));
-    const range = pipeline.range === undefined ? null : cutInput(reader, rangeRequest(pipeline.range, reader.format.sampleRate));
-    const session = new Session({
-      format: reader.format,
-      source: pcmSourceFrom(range?.reader ?? reader),
-      output,
-      stream,
-      trace,
-      client: pipeline.client,
-      transport: pipeline.transport,
-      input: { file: reader.label, frames: range ? range.frames : reader.frameCount, format: formatDescription(reader.format) },
-    });
-    const summary = session.runVirtual();
-    output.flush();
-    writer.close();
-    trace?.close();
-    return { summary, warnings: [...reader.warnings], format: reader.format, startFrame: range?.startFrame ?? 0 };
-  } catch (error) {
-    writer?.abort();
-    if (trace) {
-      trace.close();
-      rmSync(tracePath!, { force: true });
-    }
-    throw error;
-  } finally {
-    reader.close();
-  }
 }
 
 /** The frames of a --start/--duration range at the input's rate (ceil, like play). */
@@ -116,7 +66,7 @@ export async function renderCommand(inputPath: string, options: RenderOptions, i
   }
   const report = RunReport.plan(options.report, options.trace);
   const startedMs = performance.now();
-  const { summary, warnings, format, startFrame } = renderFile(inputPath, outputPath, stream, report?.tracePath ?? options.trace, { ...pipeline, ...(range ? { range } : {}) });
+  const { summary, warnings, format, startFrame } = renderFile(inputPath, outputPath, stream, report?.tracePath ?? options.trace, { ...pipeline, ...(range ? { range: (format) => rangeRequest(range, format.sampleRate) } : {}) });
   const wallMs = performance.now() - startedMs;
   for (const warning of warnings) diagnostics.warn(warning);
   diagnostics.info(`rendered ${summary.input?.file ?? inputPath} to ${outputPath === '-' ? 'stdout' : outputPath}: ${summary.output.durationSeconds.toFixed(3)} s of audio`);

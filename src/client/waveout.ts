@@ -58,13 +58,19 @@ export class WaveOutDevice {
   pauses = 0;
   readonly doneOrder: number[] = [];
 
-  constructor(scheduler: Scheduler, stream: WaveRTStream, options: WaveOutFeederOptions & { trace?: WaveOutTrace | null } = {}) {
+  constructor(
+    scheduler: Scheduler, stream: WaveRTStream,
+    options: WaveOutFeederOptions & { trace?: WaveOutTrace | null; starved?: (packetNumber: number, silentFrames: number, timeNs: number) => void } = {},
+  ) {
     this.scheduler = scheduler;
     this.blockAlign = stream.getFormat().blockAlign;
     this.trace = options.trace ?? null;
     this.feeder = new WaveOutFeeder(scheduler, stream, this.queue, {
       played: (header, timeNs) => this.complete(header, timeNs),
-      starved: (packetNumber, silentFrames, timeNs) => this.trace?.(timeNs, { kind: 'starved', packetNumber, silentFrames }),
+      starved: (packetNumber, silentFrames, timeNs) => {
+        this.trace?.(timeNs, { kind: 'starved', packetNumber, silentFrames });
+        options.starved?.(packetNumber, silentFrames, timeNs);
+      },
     }, options);
   }
 

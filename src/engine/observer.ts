@@ -15,6 +15,12 @@ export interface StreamObserver {
   endOfStream?(packetNumber: number, eosPacketLength: number, timeNs: number, positionFrames: number): void;
   /** The hardware FIFO read past the EOS point. */
   fifoOvershoot?(sizeInBytes: number, silent: boolean, timeNs: number): void;
-  /** Bytes that left the DMA towards the DAC. */
-  output?(sizeInBytes: number, timeNs: number): void;
+  /**
+   * Bytes that left the DMA towards the DAC, at `timeNs` (the time the last of them left). `bufferOffsetInBytes`
+   * is where in the cyclic buffer they were read (-1: silence the driver played instead); `packetNumber` is the
+   * linear packet being transferred (-1: the FIFO overshoot past the EOS point).
+   */
+  output?(sizeInBytes: number, timeNs: number, bufferOffsetInBytes: number, packetNumber: number): void;
+  /** The OS side copied bytes into the cyclic buffer (before its SetWritePacket call). */
+  bufferWritten?(offsetInBytes: number, lengthInBytes: number, timeNs: number): void;
 }

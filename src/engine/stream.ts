@@ -288,6 +288,7 @@ export class WaveRTStream {
     let offset = offsetInBytes % size;
     let remaining = lengthInBytes;
     let from = sourceOffset;
+    for (const observer of this.observers) observer.bufferWritten?.(offset, lengthInBytes, this.scheduler.timeNs);
     while (remaining > 0) {
       const chunk = Math.min(remaining, size - offset);
       source.copy(this.buffer, offset, from, from + chunk);
@@ -470,15 +471,12 @@ export class WaveRTStream {
       const frames = Math.min(targetFrame, packetEnd) - this.linearFrames;
       const inPacketFrames = this.linearFrames - packet * this.packetFrames;
       const sizeInBytes = frames * blockAlign;
+      const offset = this.currentPacketSilenced ? -1 : this.packetOffsetInBytes(packet) + inPacketFrames * blockAlign;
       if (this.output) {
-        if (this.currentPacketSilenced) {
-          this.output.writeFrom(this.silence, 0, sizeInBytes, timeNs);
-        } else {
-          const offset = this.packetOffsetInBytes(packet) + inPacketFrames * blockAlign;
-          this.output.writeFrom(this.buffer, offset, sizeInBytes, timeNs);
-        }
+        if (offset < 0) this.output.writeFrom(this.silence, 0, sizeInBytes, timeNs);
+        else this.output.writeFrom(this.buffer, offset, sizeInBytes, timeNs);
       }
-      for (const observer of this.observers) observer.output?.(sizeInBytes, timeNs);
+      for (const observer of this.observers) observer.output?.(sizeInBytes, timeNs, offset, packet);
       this.linearFrames += frames;
     }
   }
@@ -512,7 +510,7 @@ export class WaveRTStream {
     while (remaining > 0) {
       const chunk = Math.min(remaining, this.buffer.length - offset);
       this.output?.writeFrom(this.buffer, offset, chunk, timeNs);
-      for (const observer of this.observers) observer.output?.(chunk, timeNs);
+      for (const observer of this.observers) observer.output?.(chunk, timeNs, offset, -1);
       remaining -= chunk;
       offset = 0;
     }

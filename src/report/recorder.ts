@@ -1,8 +1,21 @@
 import { nsToFrames } from '../clock/time.js';
 import type { KsState, StreamObserver } from '../engine/index.js';
 import { STATUS_SUCCESS, statusHex, statusName } from '../engine/status.js';
+import { GlitchDetector } from './glitch-detector.js';
+import { GlitchList, type Glitch, type GlitchInput, type GlitchKind } from './glitches.js';
 import { SampleSet, type SampleStats } from './samples.js';
 import type { TraceWriter } from './trace.js';
+
+/** A glitch inside one packet, placed in output frames when the DMA plays that packet (see `glitchInPacket`). */
+export interface PacketGlitchInput {
+  kind: GlitchKind;
+  /** Linear packet number. */
+  packetNumber: number;
+  /** First frame of the glitch inside the packet. */
+  offsetFrames: number;
+  frameCount: number;
+  cause: string;
+}
 
 /** One underrun event: a run of consecutive packets that began transferring unwritten. */
 export interface UnderrunEvent {
@@ -16,7 +29,11 @@ export interface UnderrunEvent {
 
 const MAX_LISTED_UNDERRUNS = 1000;
 
-/** Counts everything a run does, and writes the trace when one is attached. */
+/**
+ * Counts everything a run does, keeps the run's glitch list, and writes the trace when one is attached.
+ * Other modules record the glitches they cause with `glitch(...)` (sink drops, host lateness, USB gaps) or
+ * `glitchInPacket(...)`; the stream's own glitches are judged here from what the DMA played.
+ */
 export class RunRecorder implements StreamObserver {
   private readonly sampleRate: number;
   private readonly blockAlign: number;
@@ -40,10 +57,63 @@ export class RunRecorder implements StreamObserver {
   readonly clientLatenessNs = new SampleSet();
   readonly stateChanges: Array<{ from: KsState; to: KsState; timeNs: number }> = [];
 
+  private readonly glitchList: GlitchList;
+  private readonly detector: GlitchDetector;
+  /** Maps a DMA output frame to the frame of rendered.wav (a USB transport inserts gaps); identity when null. */
+  private outputFrameMap: ((dmaFrame: number) => number) | null = null;
+
   constructor(sampleRate: number, blockAlign: number, trace: TraceWriter | null = null) {
     this.sampleRate = sampleRate;
     this.blockAlign = blockAlign;
     this.trace = trace;
+    this.glitchList = new GlitchList((glitch) => this.trace?.event({ event: 'glitch', timeFrames: this.clockFrames(glitch.timeNs), ...glitch }));
+    this.detector = new GlitchDetector(sampleRate, blockAlign, this.glitchList);
+  }
+
+  /** The allocated cyclic buffer, so that what the DMA plays can be judged byte by byte (N = 0: not judged). */
+  setBuffer(bufferFrames: number, packetFrames: number, notifications: number): void {
+    this.detector.setBuffer(bufferFrames, packetFrames, notifications);
+  }
+
+  /**
+   * Records a glitch heard at output frames `startFrame … startFrame + frameCount - 1` of rendered.wav, e.g.
+   * `recorder.glitch({ kind: 'sink-drop', startFrame, frameCount, timeNs, cause: 'the sink was full: 480 frames not taken' })`.
+   */
+  glitch(input: GlitchInput): void {
+    this.glitchList.add(input);
+  }
+
+  /** Records a glitch inside a packet (frames from its start); it is placed in output frames when the packet plays. */
+  glitchInPacket(input: PacketGlitchInput): void {
+    this.detector.markPacket(input);
+  }
+
+  /** Frame numbers of rendered.wav differ from DMA output frames when a transport inserts or drops audio. */
+  mapOutputFrames(map: ((dmaFrame: number) => number) | null): void {
+    this.outputFrameMap = map;
+  }
+
+  /** The run's glitch list in output order (DMA frames mapped to rendered.wav frames). */
+  glitches(): Glitch[] {
+    const list = this.glitchList.list();
+    const map = this.outputFrameMap;
+    if (!map) return list;
+    return list.map((glitch) => {
+      if (glitch.kind === 'usb-gap' || glitch.kind === 'sink-drop' || glitch.kind === 'host-late') return glitch;
+      const startFrame = map(glitch.startFrame);
+      const endFrame = map(glitch.startFrame + glitch.frameCount - 1) + 1;
+      return { ...glitch, startFrame, frameCount: Math.max(0, endFrame - startFrame) };
+    }).sort((a, b) => a.startFrame - b.startFrame || a.timeNs - b.timeNs);
+  }
+
+  /** Glitches per kind (every kind, zeros included); exact even past the listed cap. */
+  glitchCounts(): Record<GlitchKind, number> {
+    return this.glitchList.countsByKind();
+  }
+
+  get glitchTotal(): number {
+    this.glitchList.close();
+    return this.glitchList.total;
   }
 
   private clockFrames(timeNs: number): number {
@@ -57,6 +127,7 @@ export class RunRecorder implements StreamObserver {
 
   stateChanged(from: KsState, to: KsState, timeNs: number, positionFrames: number): void {
     this.stateChanges.push({ from, to, timeNs });
+    if (to === 'STOP') this.detector.stopped();
     this.trace?.event({ event: 'state', timeNs, timeFrames: this.clockFrames(timeNs), positionFrames, from, to });
   }
 
@@ -71,6 +142,7 @@ export class RunRecorder implements StreamObserver {
     this.statusCounts.set(status, (this.statusCounts.get(status) ?? 0) + 1);
     if (status === STATUS_SUCCESS) this.packetsWritten++;
     if (!Number.isNaN(marginNs)) this.writeMarginNs.add(marginNs);
+    this.detector.writePacket(packetCount + ((packetNumber - (packetCount % 0x1_0000_0000)) | 0), status);
     this.trace?.event({
       event: 'write', timeNs, timeFrames: this.clockFrames(timeNs), positionFrames, packetCount, packetNumber,
       flags, eosPacketLength, status: statusName(status), statusCode: statusHex(status),
@@ -92,6 +164,7 @@ export class RunRecorder implements StreamObserver {
       }
     }
     this.lastUnderflowPacket = packetNumber;
+    this.detector.underflow(packetNumber, silenced);
     this.trace?.event({ event: 'underflow', timeNs, timeFrames: this.clockFrames(timeNs), positionFrames: startFrame, packetNumber, frames: frameCount, policy: silenced ? 'silence' : 'repeat' });
   }
 
@@ -102,11 +175,21 @@ export class RunRecorder implements StreamObserver {
 
   fifoOvershoot(sizeInBytes: number, silent: boolean, timeNs: number): void {
     this.fifoOvershootBytes += sizeInBytes;
+    this.detector.fifoOvershoot(sizeInBytes, silent);
     this.trace?.event({ event: 'fifo-overshoot', timeNs, timeFrames: this.clockFrames(timeNs), bytes: sizeInBytes, silent });
   }
 
-  output(sizeInBytes: number): void {
+  output(sizeInBytes: number, timeNs = 0, bufferOffsetInBytes = -1, packetNumber = -2): void {
+    const blockAlign = this.blockAlign;
+    if (packetNumber !== -2) {
+      const bufferFrame = bufferOffsetInBytes < 0 ? -1 : bufferOffsetInBytes / blockAlign;
+      this.detector.output(this.outputBytes / blockAlign, sizeInBytes / blockAlign, timeNs, bufferFrame, packetNumber);
+    }
     this.outputBytes += sizeInBytes;
+  }
+
+  bufferWritten(offsetInBytes: number, lengthInBytes: number): void {
+    this.detector.bufferWritten(offsetInBytes, lengthInBytes);
   }
 
   /** Real time only: how late an event really ran after its deadline. */

@@ -1,6 +1,7 @@
 import type { AllocationResult, AudioFormat } from '../engine/index.js';
 import type { ResolvedStreamConfig } from '../session/config.js';
 import type { RunRecorder, UnderrunEvent } from './recorder.js';
+import { describeGlitch, glitchKinds, type Glitch, type GlitchKind } from './glitches.js';
 import type { SampleStats } from './samples.js';
 import type { WaveOutSummary } from '../client/waveout.js';
 import type { UsbSummary } from '../transport/usb-transport.js';
@@ -34,6 +35,7 @@ export interface RunSummary {
     packetBytes: number;
     packetFrames: number;
     fifoBytes: number;
+    sampleRate: number;
   };
   /** Packets the DMA transferred completely (the final packet count). */
   packets: number;
@@ -43,6 +45,11 @@ export interface RunSummary {
   statuses: Record<string, number>;
   underflowPolicy: string;
   underrun: { events: number; frames: number; packets: number; list: UnderrunEvent[] };
+  /** Every glitch a listener hears (DESIGN §13), in output order; `glitchCounts` counts them per kind. */
+  glitches: Glitch[];
+  glitchCounts: Record<GlitchKind, number>;
+  /** All glitches, including any past the listed cap. */
+  glitchTotal: number;
   eos: { reached: boolean; packetNumber: number | null; eosPacketLength: number | null; timeNs: number | null };
   fifoOvershootBytes: number;
   writeMarginNs: SampleStats;
@@ -76,6 +83,7 @@ export function buildSummary(context: SummaryContext): RunSummary {
       packetBytes: allocation.packetSizeInBytes,
       packetFrames: context.packetFrames,
       fifoBytes: config.fifoBytes,
+      sampleRate: format.sampleRate,
     },
     packets: context.packetCount,
     notifications: recorder.notifications,
@@ -84,6 +92,9 @@ export function buildSummary(context: SummaryContext): RunSummary {
     statuses: recorder.statusesByName(),
     underflowPolicy: config.underflowPolicy,
     underrun: { events: recorder.underrunEvents, frames: recorder.underrunFrames, packets: recorder.underrunPackets, list: recorder.underruns },
+    glitches: recorder.glitches(),
+    glitchCounts: recorder.glitchCounts(),
+    glitchTotal: recorder.glitchTotal,
     eos: recorder.eos
       ? { reached: true, packetNumber: recorder.eos.packetNumber, eosPacketLength: recorder.eos.eosPacketLength, timeNs: recorder.eos.timeNs }
       : { reached: false, packetNumber: null, eosPacketLength: null, timeNs: null },
@@ -118,6 +129,7 @@ export function formatSummary(summary: RunSummary): string {
   lines.push(`statuses     ${statuses || 'none'}`);
   const underrunList = summary.underrun.list.slice(0, 5).map((u) => `packet ${u.firstPacketNumber}${u.packets > 1 ? `–${u.firstPacketNumber + u.packets - 1}` : ''} at ${ms(u.timeNs)}`).join(', ');
   lines.push(`underruns    ${count(summary.underrun.events, 'event')}, ${count(summary.underrun.frames, 'frame')} (${summary.underflowPolicy})${underrunList ? `: ${underrunList}${summary.underrun.events > 5 ? ', …' : ''}` : ''}`);
+  lines.push(...formatGlitches(summary));
   const eos = summary.eos.reached
     ? `packet ${summary.eos.packetNumber}, length ${count(summary.eos.eosPacketLength ?? 0, 'byte')}, at ${ms(summary.eos.timeNs)}${summary.fifoOvershootBytes ? `; FIFO overshoot ${count(summary.fifoOvershootBytes, 'byte')}` : ''}`
     : 'not reached';
@@ -135,6 +147,18 @@ export function formatSummary(summary: RunSummary): string {
   if (summary.usb) lines.push(`usb          ${describeUsb(summary.usb)}`);
   lines.push(`output       ${count(summary.output.frames, 'frame')}, ${summary.output.durationSeconds.toFixed(3)} s`);
   return `${lines.join('\n')}\n`;
+}
+
+const LISTED_IN_TEXT = 5;
+
+/** The glitch lines of the text summary: a count per kind, then the first few with their times and causes. */
+export function formatGlitches(summary: Pick<RunSummary, 'glitches' | 'glitchCounts' | 'glitchTotal' | 'stream'>): string[] {
+  if (summary.glitchTotal === 0) return ['glitches     none'];
+  const counts = glitchKinds.filter((kind) => summary.glitchCounts[kind] > 0).map((kind) => `${kind} ${summary.glitchCounts[kind]}`).join(', ');
+  const lines = [`glitches     ${summary.glitchTotal}: ${counts}`];
+  for (const glitch of summary.glitches.slice(0, LISTED_IN_TEXT)) lines.push(`             ${describeGlitch(glitch, summary.stream.sampleRate)}`);
+  if (summary.glitchTotal > LISTED_IN_TEXT) lines.push(`             … ${summary.glitchTotal - LISTED_IN_TEXT} more (--json and the report list them all)`);
+  return lines;
 }
 
 /** One line about the waveOut side of a run (the text summary and the HTML report share it). */

@@ -361,6 +361,8 @@ export function createScanner(label: string): TracePass<TimelineScan> {
       case 'fifo-overshoot':
         if (overshootEvent === null) overshootEvent = { timeNs, bytes: number(record, 'bytes', 0), silent: record.silent === true };
         break;
+      case 'glitch':
+        break;
       case 'summary':
         summary = summaryFrom(record);
         if (typeof summary.modelTimeNs === 'number' && summary.modelTimeNs > endNs) endNs = summary.modelTimeNs;
@@ -617,7 +619,7 @@ export function createCollector(scan: TimelineScan, plans: PanelPlan[]): TracePa
         }
         break;
       }
-      case 'stream': case 'state': case 'eos': case 'fifo-overshoot': case 'summary':
+      case 'stream': case 'state': case 'eos': case 'fifo-overshoot': case 'summary': case 'glitch':
         break;
       default:
         panels.forEach((panel, index) => {

@@ -83,6 +83,7 @@ export class Session {
     if (this.allocation.status !== STATUS_SUCCESS) {
       throw new AllocationError(`cannot allocate the WaveRT buffer: ${this.allocation.reason} (${statusName(this.allocation.status)})`);
     }
+    this.recorder.setBuffer(this.allocation.actualSizeInBytes / options.format.blockAlign, this.stream.packetFrameCount, this.allocation.notificationCount);
     this.stream.addObserver(this.recorder);
     const transport = options.transport ?? { kind: 'direct' };
     this.usb = transport.kind === 'usb'
@@ -101,6 +102,11 @@ export class Session {
         processingNs: options.processingNs,
         prerollPackets,
         trace: this.trace ? (timeNs, fields) => this.recorder.traceEvent('waveout', timeNs, fields) : null,
+        // the queue ran dry: the end of the packet went out as silence
+        starved: (packetNumber, silentFrames) => this.recorder.glitchInPacket({
+          kind: 'waveout-starvation', packetNumber, offsetFrames: this.stream.packetFrameCount - silentFrames, frameCount: silentFrames,
+          cause: `the waveOut queue ran dry: packet ${packetNumber} carried ${silentFrames} frames of silence`,
+        }),
       });
       const app = new WaveOutApplication(this.scheduler, device, options.source, {
         headerCount: waveOut.wavehdrs,
@@ -198,7 +204,7 @@ export class Session {
   private finish(): RunSummary {
     if (this.sessionState === 'running') this.transition('stopped');
     const summary = this.summary();
-    this.trace?.event({ event: 'summary', timeNs: this.scheduler.timeNs, timeFrames: 0, ...summary });
+    this.recorder.traceEvent('summary', this.scheduler.timeNs, { ...summary });
     return summary;
   }
 

@@ -102,7 +102,7 @@ export class WavWriter {
     }
     const writer = new WavWriter(fd, toStdout ? null : path, format, header);
     try {
-      writer.writeRaw(header.bytes, header.bytes.length);
+      writer.writeRaw(header.bytes, 0, header.bytes.length);
     } catch (error) {
       writer.abort();
       throw error;
@@ -116,20 +116,25 @@ export class WavWriter {
   }
 
   write(bytes: Uint8Array): void {
+    this.writeFrom(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), 0, bytes.length);
+  }
+
+  /**
+   * Appends `lengthInBytes` of `source` from `offsetInBytes`: one copy into the write buffer (none for a piece at
+   * least as large as the buffer). A WavWriter is a DmaOutput: the DMA's transfers land here directly.
+   */
+  writeFrom(source: Buffer, offsetInBytes: number, lengthInBytes: number): void {
     if (this.state !== 'open') throw new Error(`WavWriter: ${this.label} is already closed`);
-    this.audioBytesWritten += bytes.length;
-    if (this.fillInBytes + bytes.length <= this.buffer.length) {
-      this.buffer.set(bytes, this.fillInBytes);
-      this.fillInBytes += bytes.length;
-      return;
+    this.audioBytesWritten += lengthInBytes;
+    if (this.fillInBytes + lengthInBytes > this.buffer.length) {
+      this.flush();
+      if (lengthInBytes >= this.buffer.length) {
+        this.writeRaw(source, offsetInBytes, lengthInBytes);
+        return;
+      }
     }
-    this.flush();
-    if (bytes.length >= this.buffer.length) {
-      this.writeRaw(bytes, bytes.length);
-    } else {
-      this.buffer.set(bytes, 0);
-      this.fillInBytes = bytes.length;
-    }
+    source.copy(this.buffer, this.fillInBytes, offsetInBytes, offsetInBytes + lengthInBytes);
+    this.fillInBytes += lengthInBytes;
   }
 
   /** Flushes, patches the sizes (files only), closes. For stdout the header keeps 0xFFFFFFFF sizes (streaming). */
@@ -156,13 +161,13 @@ export class WavWriter {
     if (this.fillInBytes === 0) return;
     const length = this.fillInBytes;
     this.fillInBytes = 0;
-    this.writeRaw(this.buffer, length);
+    this.writeRaw(this.buffer, 0, length);
   }
 
   private patchSizes(): void {
     const dataSize = this.audioBytesWritten;
     const padBytes = dataSize & 1;
-    if (padBytes === 1) this.writeRaw(Buffer.alloc(1), 1);
+    if (padBytes === 1) this.writeRaw(Buffer.alloc(1), 0, 1);
     const riffSize = this.header.bytes.length - 8 + dataSize + padBytes;
     const fits = riffSize <= UNKNOWN_SIZE - 1;
     const patch = Buffer.alloc(4);
@@ -183,9 +188,9 @@ export class WavWriter {
     }
   }
 
-  private writeRaw(bytes: Uint8Array, length: number): void {
+  private writeRaw(bytes: Uint8Array, offsetInBytes: number, length: number): void {
     try {
-      writeFully(this.fd, bytes, 0, length, null);
+      writeFully(this.fd, bytes, offsetInBytes, length, null);
     } catch (error) {
       throw new IoError(`cannot write ${this.label}: ${describeIoFailure(error)}`);
     }

@@ -1,0 +1,41 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchRuns, interleaved, medianOf, table } from './support.js';
+import { writeSineWav } from './inputs.js';
+
+// How long a short command takes against a bare `node -e 0`: what wavert loads before and beside its work.
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = join(root, 'bin', 'wavert.js');
+
+export function runStartupBench(outDir: string): Record<string, unknown> {
+  mkdirSync(outDir, { recursive: true });
+  const small = join(outDir, 'small.wav');
+  const output = join(outDir, 'small-out.wav');
+  writeSineWav(small, 1);
+  const runs = benchRuns();
+  const node = process.execPath;
+  const commands = [
+    { name: 'node -e 0', file: node, args: ['-e', '0'] },
+    { name: 'wavert --version', file: node, args: [bin, '--version'] },
+    { name: 'wavert info small.wav', file: node, args: [bin, 'info', small] },
+    { name: 'wavert render small.wav', file: node, args: [bin, 'render', small, '-o', output] },
+  ];
+  const results = interleaved(commands, runs);
+  rmSync(small, { force: true });
+  rmSync(output, { force: true });
+  const baseline = medianOf(results.get('node -e 0')!, 'wallSeconds');
+  const rows = commands.map(({ name }) => {
+    const wall = medianOf(results.get(name)!, 'wallSeconds');
+    return {
+      command: name,
+      [`wall ms (median of ${runs})`]: (wall * 1000).toFixed(1),
+      '× node -e 0': (wall / baseline).toFixed(2),
+      'peak RSS MiB': medianOf(results.get(name)!, 'peakRssMiB').toFixed(1),
+    };
+  });
+  console.log(`\n## startup: 1 s of 48 kHz stereo 16-bit, ${runs} interleaved runs each (bar: info and render ≤ 1.50× node -e 0)\n`);
+  console.log(table(rows));
+  return { runs, rows };
+}

@@ -1,0 +1,1 @@
+export { renderFile, type RenderPipeline, type RenderResult } from './render-file.js';

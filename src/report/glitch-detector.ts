@@ -1,0 +1,212 @@
+import { framesToNs } from '../clock/time.js';
+import { STATUS_DATA_LATE_ERROR, STATUS_SUCCESS, statusName } from '../engine/status.js';
+import { packetRange, type CauseText, type GlitchKind, type GlitchList } from './glitches.js';
+
+// Where each byte of the cyclic buffer came from, so that what the DMA plays can be judged: a packet that plays
+// the bytes its own accepted write put there is clean; anything else is a glitch of a named kind. Every copy into
+// the buffer gets an id; SetWritePacket right after resolves the copy's ids to (packet, status). Bounded memory:
+// one id per buffer frame, and a ring of the last write records.
+
+const RECORDS = 4096;
+const PENDING = 0;
+const ACCEPTED = 1;
+const REFUSED_LATE = 2;
+const REFUSED_OTHER = 3;
+
+/** A glitch to be placed when its packet plays (a waveOut packet that went out part silent). */
+interface PacketMark {
+  packetNumber: number;
+  offsetFrames: number;
+  frameCount: number;
+  kind: GlitchKind;
+  cause: string;
+}
+
+const underflowText = (silence: boolean): CauseText => (first, packets) =>
+  `${packetRange(first, packets)} began transferring unwritten: ${silence ? 'the driver played silence' : "the DMA played the slot's stale bytes"}`;
+const foreignText: CauseText = (first, packets, detail) => detail === NEXT_PACKET
+  ? `${packetRange(first, packets)} ${packets > 1 ? 'were' : 'was'} overwritten while transferring: the write for the following packet landed in the same slot, so the rest played its audio`
+  : `${packetRange(first, packets)} played bytes ${detail} put into its slot after its own write`;
+const NEXT_PACKET = 'next';
+const lateText: CauseText = (first, packets, detail) =>
+  `${packetRange(first, packets)} played the bytes of a refused late write (${detail}) left in its slot`;
+const unfilledText: CauseText = (first, packets) =>
+  `${packetRange(first, packets)} ${packets > 1 ? 'were' : 'was'} accepted without fresh audio in the slot: old bytes played`;
+
+export class GlitchDetector {
+  private readonly sampleRate: number;
+  private readonly blockAlign: number;
+  private readonly glitches: GlitchList;
+  private bufferFrames = 0;
+  private packetFrames = 0;
+  private notifications = 0;
+  private frameWrite = new Float64Array(0);
+  private readonly recordId = new Float64Array(RECORDS).fill(-1);
+  private readonly recordPacket = new Float64Array(RECORDS);
+  private readonly recordStatus = new Uint8Array(RECORDS);
+  private readonly recordCode = new Float64Array(RECORDS);
+  /** Per slot: the id of a write that covered the whole slot and nothing written there since, else -1. */
+  private slotWhole = new Float64Array(0);
+  private writeSeq = 0;
+  private firstPending = 1;
+  /** Writes older than this are from before the last STOP: never the packet's own. */
+  private staleBefore = 0;
+  private underflowPacket = -1;
+  private underflowSilenced = false;
+  private marks: PacketMark[] = [];
+  private fifoStartFrame = -1;
+  private fifoFrames = 0;
+  private fifoTimeNs = 0;
+
+  constructor(sampleRate: number, blockAlign: number, glitches: GlitchList) {
+    this.sampleRate = sampleRate;
+    this.blockAlign = blockAlign;
+    this.glitches = glitches;
+  }
+
+  /** The allocated buffer; without it only underflows are judged. N = 0 (no packet mode) judges nothing. */
+  setBuffer(bufferFrames: number, packetFrames: number, notifications: number): void {
+    this.bufferFrames = bufferFrames;
+    this.packetFrames = packetFrames;
+    this.notifications = notifications;
+    this.frameWrite = new Float64Array(notifications > 0 ? bufferFrames : 0).fill(-1);
+    this.slotWhole = new Float64Array(Math.max(1, notifications)).fill(-1);
+  }
+
+  stopped(): void {
+    this.staleBefore = this.writeSeq + 1;
+    this.firstPending = this.writeSeq + 1;
+    this.underflowPacket = -1;
+  }
+
+  bufferWritten(offsetInBytes: number, lengthInBytes: number): void {
+    if (this.frameWrite.length === 0 || lengthInBytes <= 0) return;
+    const id = ++this.writeSeq;
+    const slot = id % RECORDS;
+    this.recordId[slot] = id;
+    this.recordStatus[slot] = PENDING;
+    this.recordPacket[slot] = -1;
+    let frame = Math.floor(offsetInBytes / this.blockAlign);
+    let remaining = Math.ceil(lengthInBytes / this.blockAlign);
+    while (remaining > 0) {
+      const end = Math.min(this.bufferFrames, frame + remaining);
+      this.frameWrite.fill(id, frame, end);
+      for (let s = Math.floor(frame / this.packetFrames); s * this.packetFrames < end; s++) {
+        const whole = frame <= s * this.packetFrames && end >= (s + 1) * this.packetFrames;
+        this.slotWhole[s] = whole ? id : -1;
+      }
+      remaining -= end - frame;
+      frame = 0;
+    }
+  }
+
+  /** A SetWritePacket call: the copies since the previous call were for `linearPacket`, with this answer. */
+  writePacket(linearPacket: number, status: number): void {
+    const kind = status === STATUS_SUCCESS ? ACCEPTED : status === STATUS_DATA_LATE_ERROR ? REFUSED_LATE : REFUSED_OTHER;
+    for (let id = Math.max(this.firstPending, this.writeSeq - RECORDS + 1); id <= this.writeSeq; id++) {
+      const slot = id % RECORDS;
+      this.recordStatus[slot] = kind;
+      this.recordPacket[slot] = linearPacket;
+      this.recordCode[slot] = status;
+    }
+    this.firstPending = this.writeSeq + 1;
+  }
+
+  underflow(packetNumber: number, silenced: boolean): void {
+    this.underflowPacket = packetNumber;
+    this.underflowSilenced = silenced;
+  }
+
+  /** A glitch inside packet `packetNumber`, placed in output frames when that packet plays. */
+  markPacket(mark: PacketMark): void {
+    if (this.marks.length < 1024) this.marks.push(mark);
+  }
+
+  /**
+   * `frames` output frames starting at `outputFrame` left the device, the last at `endTimeNs`, read from buffer
+   * frame `bufferFrame` (-1: silence) of packet `packetNumber` (-1: the FIFO overshoot).
+   */
+  output(outputFrame: number, frames: number, endTimeNs: number, bufferFrame: number, packetNumber: number): void {
+    const timeAt = (offset: number): number => endTimeNs - framesToNs(frames - offset, this.sampleRate);
+    if (packetNumber < 0) {
+      if (this.fifoStartFrame < 0) {
+        this.fifoStartFrame = outputFrame;
+        this.fifoTimeNs = timeAt(0);
+      }
+      this.fifoFrames += frames;
+      return;
+    }
+    if (packetNumber === this.underflowPacket) {
+      const kind = this.underflowSilenced ? 'underflow-silence' : 'underflow-repeat';
+      this.glitches.piece(kind, outputFrame, frames, timeAt(0), packetNumber, kind, underflowText(this.underflowSilenced));
+      return;
+    }
+    if (this.frameWrite.length === 0 || bufferFrame < 0) return;
+    if (this.marks.length > 0) this.placeMarks(outputFrame, frames, timeAt, packetNumber, bufferFrame % this.packetFrames);
+    const slot = Math.floor(bufferFrame / this.packetFrames);
+    const whole = this.slotWhole[slot]!;
+    if (whole >= 0 && this.isOwn(whole, packetNumber)) return;
+    // the slot holds more than one write: judge frame by frame, one piece per run of the same verdict
+    let runStart = 0;
+    let runVerdict = this.verdict(this.frameWrite[bufferFrame]!, packetNumber);
+    for (let offset = 1; offset <= frames; offset++) {
+      const verdict = offset < frames ? this.verdict(this.frameWrite[bufferFrame + offset]!, packetNumber) : -2;
+      if (verdict === runVerdict) continue;
+      this.emitVerdict(runVerdict, outputFrame + runStart, offset - runStart, timeAt(runStart), packetNumber);
+      runStart = offset;
+      runVerdict = verdict;
+    }
+  }
+
+  /** The FIFO overshoot has been emitted; stale bytes (no silence fill) are the end-of-stream blip. */
+  fifoOvershoot(sizeInBytes: number, silent: boolean): void {
+    if (!silent && this.fifoStartFrame >= 0 && this.fifoFrames > 0) {
+      this.glitches.piece('eos-overshoot', this.fifoStartFrame, this.fifoFrames, this.fifoTimeNs, null,
+        `the hardware FIFO read ${sizeInBytes} bytes past the EOS point without silence fill: stale buffer bytes played`, null);
+    }
+    this.fifoStartFrame = -1;
+    this.fifoFrames = 0;
+  }
+
+  private isOwn(id: number, packetNumber: number): boolean {
+    const slot = id % RECORDS;
+    return id >= this.staleBefore && this.recordId[slot] === id && this.recordStatus[slot] === ACCEPTED && this.recordPacket[slot] === packetNumber;
+  }
+
+  /** -1: the packet's own bytes; else the write id whose record explains the frame (0: none known). */
+  private verdict(id: number, packetNumber: number): number {
+    if (this.isOwn(id, packetNumber)) return -1;
+    if (id < this.staleBefore || id < 0 || this.recordId[id % RECORDS] !== id) return 0;
+    return id;
+  }
+
+  private emitVerdict(verdict: number, outputFrame: number, frames: number, timeNs: number, packetNumber: number): void {
+    if (verdict === -1) return;
+    const slot = verdict % RECORDS;
+    const status = verdict > 0 ? this.recordStatus[slot]! : ACCEPTED;
+    if (verdict === 0 || (status === ACCEPTED && this.recordPacket[slot]! < packetNumber)) {
+      this.glitches.piece('unfilled-write', outputFrame, frames, timeNs, packetNumber, 'unfilled', unfilledText);
+    } else if (status === REFUSED_LATE) {
+      this.glitches.piece('late-write-audio', outputFrame, frames, timeNs, packetNumber, `for packet ${this.recordPacket[slot]}`, lateText);
+    } else {
+      const what = status === ACCEPTED ? 'accepted' : status === PENDING ? 'not yet answered' : statusName(this.recordCode[slot]!);
+      this.glitches.piece('overwrite-in-transfer', outputFrame, frames, timeNs, packetNumber, status === ACCEPTED ? NEXT_PACKET : `that a write for packet ${this.recordPacket[slot]} (${what})`, foreignText);
+    }
+  }
+
+  private placeMarks(outputFrame: number, frames: number, timeAt: (offset: number) => number, packetNumber: number, inPacketStart: number): void {
+    let kept = 0;
+    for (const mark of this.marks) {
+      if (mark.packetNumber < packetNumber) continue;
+      if (mark.packetNumber === packetNumber) {
+        const from = Math.max(mark.offsetFrames, inPacketStart);
+        const to = Math.min(mark.offsetFrames + mark.frameCount, inPacketStart + frames);
+        if (to > from) this.glitches.piece(mark.kind, outputFrame + from - inPacketStart, to - from, timeAt(from - inPacketStart), packetNumber, mark.cause, null);
+        if (mark.offsetFrames + mark.frameCount > inPacketStart + frames) this.marks[kept++] = mark;
+        continue;
+      }
+      this.marks[kept++] = mark;
+    }
+    this.marks.length = kept;
+  }
+}
