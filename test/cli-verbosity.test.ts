@@ -62,7 +62,7 @@ test('when play is given -vv then it shows the input range, the buffer, the sink
   assert.match(run.stderr, /^wavert: debug: buffer 3840 bytes = 2 packets of 1920 bytes/m);
   assert.match(run.stderr, /^wavert: debug: sink null \(discards the audio, keeps real time\): player buffer and start cushion 50 ms, opened in [\d.]+ ms$/m);
   assert.match(run.stderr, /^wavert: debug: live view off \(stderr is not a terminal\); keys off$/m);
-  assert.match(run.stderr, /^wavert: debug: model ran 0\.080 s in [\d.]+ s wall time$/m);
+  assert.match(run.stderr, /^wavert: debug: model ran [\d.]+ s in [\d.]+ s wall time$/m);
 });
 
 test('when info, report and devices are given -vv then each prints its own debug line, and nothing without it', async () => {

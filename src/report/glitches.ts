@@ -1,5 +1,6 @@
 // The run's glitch list (DESIGN §13): every place a listener hears the output depart from what a punctual
 // client would have produced, as output frames of rendered.wav, with a kind and a cause in words.
+import { count } from '../text/count.js';
 
 export const glitchKinds = [
   'underflow-repeat', 'underflow-silence', 'overwrite-in-transfer', 'late-write-audio', 'unfilled-write',
@@ -127,5 +128,5 @@ export function packetRange(first: number | null, packets: number): string {
 export function describeGlitch(glitch: Glitch, sampleRate: number): string {
   const ms = (glitch.timeNs / 1e6).toFixed(3);
   const lengthMs = ((glitch.frameCount * 1000) / sampleRate).toFixed(3);
-  return `${glitch.kind} at ${ms} ms, frames ${glitch.startFrame}–${glitch.startFrame + glitch.frameCount - 1} (${glitch.frameCount} frames, ${lengthMs} ms): ${glitch.cause}`;
+  return `${glitch.kind} at ${ms} ms, frames ${glitch.startFrame}–${glitch.startFrame + glitch.frameCount - 1} (${count(glitch.frameCount, 'frame')}, ${lengthMs} ms): ${glitch.cause}`;
 }
