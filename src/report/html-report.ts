@@ -73,7 +73,7 @@ function summaryTable(summary: RunSummary | null, timeline: Timeline): string {
     row('stream', escapeXml(`${s.bufferBytes} bytes${s.requestedBufferBytes !== s.bufferBytes ? ` (requested ${s.requestedBufferBytes})` : ''}, ${count(s.notifications, 'notification')}, packets of ${count(s.packetBytes, 'byte')} (${count(s.packetFrames, 'frame')})`));
     row('model', escapeXml(`profile ${s.profile}, underflow ${s.underflowPolicy}, EOS silence fill ${s.eosSilenceFill ? 'on' : 'off'}, FIFO ${s.fifoBytes} bytes, ${summary.clock} clock`));
   }
-  row('packets', escapeXml(`${summary.packets} transferred, ${summary.notifications} notifications, ${summary.packetsWritten} of ${summary.writes} writes accepted`));
+  row('packets', escapeXml(`${summary.packets} transferred, ${count(summary.notifications, 'notification')}, ${summary.packetsWritten} of ${count(summary.writes, 'write')} accepted`));
   const statuses = Object.entries(summary.statuses ?? {})
     .map(([name, count]) => `<span class="chip" style="background:${COLORS.status[statusClassOf(name)]}"></span>${escapeXml(name)} ${count}`)
     .join('<br>');
@@ -81,8 +81,8 @@ function summaryTable(summary: RunSummary | null, timeline: Timeline): string {
   const underrun = summary.underrun;
   if (underrun) row('underruns', escapeXml(`${count(underrun.events, 'event')}, ${count(underrun.packets, 'packet')}, ${count(underrun.frames, 'frame')} (${summary.underflowPolicy})`));
   const eos = summary.eos;
-  row('end of stream', escapeXml(eos?.reached ? `packet ${eos.packetNumber}, last packet ${eos.eosPacketLength} bytes, at ${ms(eos.timeNs)}` : 'not reached'));
-  row('FIFO overshoot', escapeXml(`${summary.fifoOvershootBytes ?? 0} bytes`));
+  row('end of stream', escapeXml(eos?.reached ? `packet ${eos.packetNumber}, last packet ${count(eos.eosPacketLength ?? 0, 'byte')}, at ${ms(eos.timeNs)}` : 'not reached'));
+  row('FIFO overshoot', escapeXml(count(summary.fifoOvershootBytes ?? 0, 'byte')));
   rows.push(statsRow('write margin', summary.writeMarginNs));
   if (summary.clock === 'realtime') {
     rows.push(statsRow('notification lateness', summary.notificationLatenessNs));

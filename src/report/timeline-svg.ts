@@ -154,8 +154,8 @@ function headerLines(timeline: Timeline): { title: string; lines: string[]; desc
   ];
   const statuses = Object.entries(timeline.statusCounts).map(([name, count]) => `${shortStatus(name)} ${count}`).join(', ');
   const eos = timeline.eos ? `EOS at ${readableTime(timeline.eos.timeNs)} (packet ${timeline.eos.packetNumber})` : 'no EOS';
-  const overshoot = timeline.overshoot ? `, FIFO overshoot ${timeline.overshoot.bytes} bytes` : '';
-  lines.push(`${timeline.writes} writes (${statuses || 'none'}) · ${timeline.notifications} notifications · ${timeline.underflowEvents} underflow event${timeline.underflowEvents === 1 ? '' : 's'} · ${eos}${overshoot} · ${readableTime(timeline.endNs)} of model time`);
+  const overshoot = timeline.overshoot ? `, FIFO overshoot ${count(timeline.overshoot.bytes, 'byte')}` : '';
+  lines.push(`${count(timeline.writes, 'write')} (${statuses || 'none'}) · ${count(timeline.notifications, 'notification')} · ${count(timeline.underflowEvents, 'underflow event')} · ${eos}${overshoot} · ${readableTime(timeline.endNs)} of model time`);
   const windows = timeline.panels.filter((panel) => panel.kind === 'window');
   const notes: string[] = [];
   if (windows.length > 0) {

@@ -110,7 +110,7 @@ function checkRange(index: number, range: RangeExpectation, outcome: RunOutcome)
   const name = `ranges[${index}]`;
   const expected = `output frames ${range.firstFrame}–${range.lastFrame} ${label}`;
   const result = (held: boolean, actual: string): ExpectationResult => ({ name, line: range.position.line, expected, actual, held });
-  if (range.lastFrame >= outputFrames) return result(false, `the output has only ${outputFrames} frames`);
+  if (range.lastFrame >= outputFrames) return result(false, `the output has only ${count(outputFrames, 'frame')}`);
   const frameAt = (bytes: Buffer, frame: number): Buffer => bytes.subarray(frame * blockAlign, (frame + 1) * blockAlign);
   const silence = silenceByte(format);
   const isSilent = (frame: number): boolean => frameAt(output, frame).every((byte) => byte === silence);
@@ -140,7 +140,7 @@ function checkRange(index: number, range: RangeExpectation, outcome: RunOutcome)
       const inputFrames = input.length / blockAlign;
       for (let frame = range.firstFrame; frame <= range.lastFrame; frame++) {
         const inputFrame = firstInputFrame + frame - range.firstFrame;
-        if (inputFrame >= inputFrames) return result(false, `the input has only ${inputFrames} frames`);
+        if (inputFrame >= inputFrames) return result(false, `the input has only ${count(inputFrames, 'frame')}`);
         if (!frameAt(output, frame).equals(frameAt(input, inputFrame))) return result(false, `output frame ${frame} differs from input frame ${inputFrame}`);
       }
       return result(true, 'equal');
