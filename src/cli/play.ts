@@ -10,7 +10,8 @@ import { formatSummary, type RunSummary } from '../report/summary.js';
 import { createTraceWriter, type TraceWriter } from '../report/trace.js';
 import { RunReport } from '../report/run-report.js';
 import { Session, pcmSourceFrom } from '../session/index.js';
-import { FileSink, openSink, parseSinkSpec, TeeSink, unknownDeviceReason, DEFAULT_LATENCY_MS, type Sink, type SinkStats } from '../sinks/index.js';
+import { describeFactor, FileSink, GainSink, openSink, parseSinkSpec, TeeSink, unknownDeviceReason, DEFAULT_LATENCY_MS, type GainReport, type Sink, type SinkStats } from '../sinks/index.js';
+import { playList } from './play-list.js';
 import { formatDescription, WavReader } from '../wav/index.js';
 import type { CommandRegistration } from './commands.js';
 import { describeStreamChoice, Diagnostics } from './diagnostics.js';
@@ -32,6 +33,8 @@ export interface PlayOptions extends ModelOptionValues, ClientTransportOptionVal
   start?: string;
   duration?: string;
   latencyMs?: string;
+  volume?: string;
+  loop?: string | boolean;
   trace?: string;
   report?: string;
   json?: boolean;
@@ -60,7 +63,18 @@ export interface PlaySinkReport {
   failure: string | null;
 }
 
-export type PlaySummary = RunSummary & { sink: PlaySinkReport; interrupted: boolean; startFrame: number };
+export type PlaySummary = RunSummary & { sink: PlaySinkReport; interrupted: boolean; startFrame: number; volume: GainReport | null };
+
+/** How one stream of a list ended, so the list knows whether to go on. */
+export interface PlayedFile {
+  exitCode: number;
+  summary: PlaySummary;
+  /** q or Ctrl-C: no more files after this one. */
+  stopped: boolean;
+}
+
+/** Prints one stream's summary: the text form, or (in a list with --json) nothing until the end. */
+export type PrintPlayed = (summary: PlaySummary, text: string) => void;
 
 /** The live view redraws at most 10 times a second; without it the tick only watches the sink. */
 const TICK_NS = 50_000_000;
@@ -125,7 +139,10 @@ function formatSinkLines(report: PlaySinkReport, sampleRate: number, blockAlign:
   return `${lines.join('\n')}\n`;
 }
 
-export async function playCommand(inputPath: string, options: PlayOptions, io: CliIo, signals: PlaySignals = processSignals): Promise<number> {
+/** Plays one file of the list as its own stream; `gainFactor` is the --volume gain (1 = none). */
+export async function playFile(
+  inputPath: string, options: PlayOptions, io: CliIo, signals: PlaySignals, gainFactor: number, print: PrintPlayed,
+): Promise<PlayedFile> {
   const diagnostics = new Diagnostics(io, logLevelFromOptions(options));
   const stream = streamConfigFromOptions(options);
   const pipeline = clientTransportFromOptions(options);
@@ -189,6 +206,8 @@ export async function playCommand(inputPath: string, options: PlayOptions, io: C
     const openStartedMs = performance.now();
     const opened = await openSink(request, format, { env: io.env, latencyMs, startCushionMs: latencyMs, ...(options.device !== undefined ? { device: options.device } : {}) });
     sink = opened.sink;
+    const gain = gainFactor === 1 ? null : new GainSink(sink, format, gainFactor);
+    if (gain) sink = gain;
     diagnostics.debug(`input ${formatDescription(format)}: ${totalFrames === null ? `from frame ${startFrame} to its end` : `frames ${startFrame} to ${startFrame + totalFrames}`}`);
     diagnostics.debug(describeStreamChoice({
       profile: session.config.profile, underflowPolicy: session.config.underflowPolicy, eosSilenceFill: session.config.eosSilenceFill, fifoBytes: session.config.fifoBytes,
@@ -305,22 +324,23 @@ export async function playCommand(inputPath: string, options: PlayOptions, io: C
     const sinkDrift = sink.stats().sinkClockDriftPpm;
     summary.drift.modelVsSinkPpm = sink.kind === 'null' ? 0 : sinkDrift === undefined || summary.drift.modelVsMonotonicPpm === null ? null : sinkDrift - summary.drift.modelVsMonotonicPpm;
     const report = sinkReport(sink, opened.fallbackMessage, opened.passedOver);
-    const playSummary: PlaySummary = { ...summary, sink: report, interrupted, startFrame };
+    const playSummary: PlaySummary = { ...summary, sink: report, interrupted, startFrame, volume: gain?.report() ?? null };
     session.recorder.traceEvent('sink', session.scheduler.timeNs, { action: 'finished', ...report.stats });
     trace?.close();
     trace = null;
 
     for (const warning of reader.warnings.slice(warningsShown)) diagnostics.warn(`${warning} (played what there is)`);
-    if (options.json) io.stdout.write(`${JSON.stringify(playSummary, null, 2)}\n`);
-    else io.stdout.write(formatSummary(summary) + formatSinkLines(report, format.sampleRate, format.blockAlign));
+    const volumeLine = playSummary.volume ? `volume       ${describeFactor(playSummary.volume.factor)} at the sink: ${count(playSummary.volume.clippedSamples, 'sample')} clipped\n` : '';
+    print(playSummary, formatSummary(summary) + formatSinkLines(report, format.sampleRate, format.blockAlign) + volumeLine);
+    if (playSummary.volume && playSummary.volume.clippedSamples > 0) diagnostics.warn(`--volume ${options.volume} clipped ${count(playSummary.volume.clippedSamples, 'sample')} of ${reader.label}`);
     await runReport?.write(options.record !== undefined && options.record !== '-' ? options.record : undefined, playSummary);
 
     if (sinkError) throw sinkError;
     if (interrupted) {
       io.stderr.write('wavert: interrupted\n');
-      return EXIT_INTERRUPTED;
+      return { exitCode: EXIT_INTERRUPTED, summary: playSummary, stopped: true };
     }
-    return EXIT_OK;
+    return { exitCode: EXIT_OK, summary: playSummary, stopped: quitRequested };
   } finally {
     keys?.release();
     liveView?.stop();
@@ -336,25 +356,32 @@ export const registerPlay: CommandRegistration = (program: Command, io, setExitC
   const command = program
     .command('play')
     .description('play a WAV file in real time through the WaveRT model to a sink (the speaker by default), with a live view of the buffer')
-    .argument('<in.wav>', "input WAV file ('-' for stdin)")
+    .argument('<in.wav...>', "input WAV files, played in order, each its own stream ('-' for stdin, once)")
     .option('--sink <sink>', 'auto (default), speaker, pulse, pipewire, alsa, null or file:PATH')
     .option('--device <name>', 'the device of the sink (pulse sink name, PipeWire target, ALSA PCM)')
     .option('--record <out.wav>', 'also write what the DAC played to a WAV file')
     .option('--start <time>', 'start at this point of the file (90, 1:23.5, 10s, 500ms)')
     .option('--duration <time>', 'play at most this long (same forms as --start)')
-    .option('--latency-ms <ms>', `the player's buffer in ms (default ${DEFAULT_LATENCY_MS}, at least two packets)`);
+    .option('--latency-ms <ms>', `the player's buffer in ms (default ${DEFAULT_LATENCY_MS}, at least two packets)`)
+    .option('--volume <gain>', 'software gain at the sink, after the model: -6dB, 50% or a factor like 0.5 (up to +24 dB; clipped samples are counted)')
+    .option('--loop [passes]', 'play the list again: a number of passes in all, or until stopped when none is given');
   addExamples(addVerbosityOptions(addRunOutputOptions(addClientTransportOptions(addModelOptions(command)), '; --record adds the waveform'), 'no live status area'), [
     { commandLine: 'play song.wav', what: 'play through the model to the first sink that works, with a live view' },
     { commandLine: 'play song.wav --sink pulse --device my_sink --start 1:23.5 --duration 10s', what: 'ten seconds from 1:23.5 on one pulse sink (wavert devices lists them)' },
-    { commandLine: 'play song.wav --notifications 1 --record heard.wav --report run.html', what: 'hear the N = 1 glitch, keep what was played and draw the run' },
-    { commandLine: 'play - --sink alsa --quiet < song.wav', what: 'a WAV on stdin through aplay, no status area' },
+    { commandLine: 'play - --notifications 1 --record heard.wav < song.wav', what: 'hear the N = 1 glitch from stdin, and keep what the DAC played' },
+    { commandLine: 'play intro.wav song.wav --volume -6dB --loop 2', what: 'two files in order, twice, 6 dB down (the model and --record unchanged)' },
   ])
-    .action(async (input: string, options: PlayOptions) => {
-      setExitCode(await playCommand(input, options, io));
+    .action(async (inputs: string[], options: PlayOptions) => {
+      setExitCode(await playCommand(inputs, options, io));
     });
 };
 
 /** An argument as a shell would need it, for showing a command line (never for running one). */
 function shellQuote(argument: string): string {
   return /^[\w@%+=:,./-]+$/.test(argument) ? argument : `'${argument.replace(/'/g, "'\\''")}'`;
+}
+
+/** `wavert play a.wav b.wav …`: the list, each file its own stream and summary, then one total. */
+export function playCommand(inputs: string | readonly string[], options: PlayOptions, io: CliIo, signals: PlaySignals = processSignals): Promise<number> {
+  return playList(typeof inputs === 'string' ? [inputs] : inputs, options, io, (input, gainFactor, print) => playFile(input, options, io, signals, gainFactor, print));
 }
