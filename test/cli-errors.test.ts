@@ -59,6 +59,13 @@ test('when --latency-ms is below what the packets need then play warns that it u
   assert.doesNotMatch(fine.stderr, /--latency-ms/);
 });
 
+test('when --buffer-ms is shorter than one frame per packet then render warns that it uses N frames, and renders', async () => {
+  const run = await runWavert(['render', wavPath, '-o', path.join(directory, 'tiny.wav'), '--buffer-ms', '0.01', '--duration', '1ms']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stderr, 'wavert: warning: --buffer-ms 0.01 is 0 frames at 48000 Hz, fewer than one per packet: using 2 frames (0.042 ms)\n');
+  assert.match(run.stdout, /^stream +8 bytes, 2 notifications, packets of 4 bytes \(1 frame\)$/m);
+});
+
 test('when --start is at or past the end of the file then render and play both exit 2 with the same sentence', async () => {
   const out = path.join(directory, 'cut.wav');
   for (const start of ['1s', '1m', '1:23.5']) {

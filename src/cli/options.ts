@@ -90,6 +90,14 @@ export function streamConfigFromOptions(values: ModelOptionValues): StreamConfig
   };
 }
 
+/** The warning when --buffer-ms was too short for N whole frames and the model used N frames instead. */
+export function bufferRaisedWarning(bufferMs: string | undefined, sampleRate: number, requestedFrames: number): string | undefined {
+  if (bufferMs === undefined) return undefined;
+  const asked = Math.round((Number(bufferMs) * sampleRate) / 1000);
+  if (asked >= requestedFrames) return undefined;
+  return `--buffer-ms ${bufferMs} is ${asked} frames at ${sampleRate} Hz, fewer than one per packet: using ${requestedFrames} frames (${((requestedFrames * 1000) / sampleRate).toFixed(3)} ms)`;
+}
+
 /** Declares the model options on a commander command (render, play, run). */
 export function addModelOptions<T extends { option(flags: string, description: string): T }>(command: T): T {
   return command

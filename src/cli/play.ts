@@ -20,7 +20,7 @@ import { EXIT_INTERRUPTED, EXIT_OK } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { KeyControl, LiveView, type KeySource, type LiveSnapshot } from './live-view.js';
 import {
-  addClientTransportOptions, addModelOptions, addRunOutputOptions, addVerbosityOptions, clientTransportFromOptions, logLevelFromOptions, parseInteger, streamConfigFromOptions,
+  addClientTransportOptions, addModelOptions, addRunOutputOptions, addVerbosityOptions, bufferRaisedWarning, clientTransportFromOptions, logLevelFromOptions, parseInteger, streamConfigFromOptions,
   type ClientTransportOptionValues, type ModelOptionValues, type VerbosityOptionValues,
 } from './options.js';
 import { formatClockTime, parseTimeOption, timeNsToFrames } from './play-time.js';
@@ -198,6 +198,8 @@ export async function playFile(
     const packetMs = (session.stream.packetFrameCount * 1000) / format.sampleRate;
     // the DMA hands over a packet at a time: the player's buffer must outlast one packet with room to spare
     const latencyMs = Math.max(latencyOption ?? DEFAULT_LATENCY_MS, Math.ceil(2 * packetMs + 10));
+    const raised = bufferRaisedWarning(options.bufferMs, format.sampleRate, session.allocation.requestedSizeInBytes / format.blockAlign);
+    if (raised !== undefined) diagnostics.warn(raised);
     if (latencyOption !== undefined && latencyOption < latencyMs) {
       diagnostics.warn(`--latency-ms ${latencyOption} is below two packets (${packetMs.toFixed(1)} ms each) plus 10 ms: using ${latencyMs} ms`);
     }

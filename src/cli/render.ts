@@ -11,7 +11,7 @@ import { Diagnostics } from './diagnostics.js';
 import type { CliIo } from './io.js';
 import { addExamples } from './examples.js';
 import {
-  addClientTransportOptions, addModelOptions, addRunOutputOptions, addVerbosityOptions, clientTransportFromOptions, logLevelFromOptions, streamConfigFromOptions,
+  addClientTransportOptions, addModelOptions, addRunOutputOptions, addVerbosityOptions, bufferRaisedWarning, clientTransportFromOptions, logLevelFromOptions, streamConfigFromOptions,
   type ClientTransportOptionValues, type ModelOptionValues, type VerbosityOptionValues,
 } from './options.js';
 import { formatClockTime, parseTimeOption, timeNsToFrames } from './play-time.js';
@@ -69,6 +69,8 @@ export async function renderCommand(inputPath: string, options: RenderOptions, i
   const { summary, warnings, format, startFrame } = renderFile(inputPath, outputPath, stream, report?.tracePath ?? options.trace, { ...pipeline, ...(range ? { range: (format) => rangeRequest(range, format.sampleRate) } : {}) });
   const wallMs = performance.now() - startedMs;
   for (const warning of warnings) diagnostics.warn(warning);
+  const raised = bufferRaisedWarning(options.bufferMs, format.sampleRate, summary.stream.requestedBufferBytes / format.blockAlign);
+  if (raised !== undefined) diagnostics.warn(raised);
   diagnostics.info(`rendered ${summary.input?.file ?? inputPath} to ${outputPath === '-' ? 'stdout' : outputPath}: ${summary.output.durationSeconds.toFixed(3)} s of audio`);
   const inputFrames = summary.input?.frames ?? null;
   diagnostics.debug(`input ${summary.input?.format ?? ''}: ${inputFrames === null ? `from frame ${startFrame} to its end` : `frames ${startFrame} to ${startFrame + inputFrames} (${count(inputFrames, 'frame')})`}`);
