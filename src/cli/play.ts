@@ -357,7 +357,7 @@ export async function playFile(
 export const registerPlay: CommandRegistration = (program: Command, io, setExitCode) => {
   const command = program
     .command('play')
-    .description('play a WAV file in real time through the WaveRT model to a sink (the speaker by default), with a live view of the buffer')
+    .description('play WAV files in real time through the WaveRT model to a sink (the speaker by default), with a live view of the buffer')
     .argument('<in.wav...>', "input WAV files, played in order, each its own stream ('-' for stdin, once)")
     .option('--sink <sink>', 'auto (default), speaker, pulse, pipewire, alsa, null or file:PATH')
     .option('--device <name>', 'the device of the sink (pulse sink name, PipeWire target, ALSA PCM)')
