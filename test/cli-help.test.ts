@@ -35,8 +35,8 @@ test('when every command is asked for help then each takes -v, -q and --log-leve
   }
 });
 
-test('when the man page is regenerated from the command definitions then it equals the committed man/wavert.1', () => {
-  assert.equal(fs.readFileSync(path.join(root, 'man', 'wavert.1'), 'utf8'), currentManPage(), 'run `npm run man-page` and commit man/wavert.1');
+test('when the man page is regenerated from the command definitions then it equals the committed man/wavert.1', async () => {
+  assert.equal(fs.readFileSync(path.join(root, 'man', 'wavert.1'), 'utf8'), await currentManPage(), 'run `npm run man-page` and commit man/wavert.1');
   const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { man?: string[]; files?: string[] };
   assert.deepEqual(manifest.man, ['./man/wavert.1']);
   assert.ok(manifest.files?.includes('man'));

@@ -61,7 +61,9 @@ describe('HTML report of a run where the client stalls from 45 ms to 70 ms', () 
   });
 
   test('when the glitches are listed then packets 6–7 underflow from 60 to 80 ms and packet 6 is written late at 70 ms', () => {
-    assert.match(html, /<td class="num">6–7<\/td><td class="num">60\.000 ms<\/td><td class="num">80\.000 ms<\/td><td class="num">960<\/td><td>repeat<\/td>/);
+    assert.match(html, /<p class="glitch-counts">1 glitch: underflow-repeat 1<\/p>/);
+    assert.match(html, /<td>underflow-repeat<\/td><td class="num">\d+–\d+<\/td><td class="num">960<\/td><td class="num">60\.000 ms<\/td><td class="num">6–7<\/td><td>packets 6–7 began transferring unwritten/);
+    assert.doesNotMatch(html, /No glitches/);
     assert.match(html, /<td class="num">6<\/td><td class="num">70\.000 ms<\/td><td>.*STATUS_DATA_LATE_ERROR<\/td><td class="num">-10\.000 ms<\/td>/);
   });
 
@@ -76,7 +78,8 @@ describe('HTML report of a run where the client stalls from 45 ms to 70 ms', () 
   test('when the inline SVG is cut out of the page then it is well-formed XML with the same marks as the SVG report', () => {
     const svg = /<svg [\s\S]*<\/svg>/.exec(html)![0];
     const root = parseXml(svg);
-    assert.equal(findAll(root, (e) => e.name === 'circle' && hasClass(e, 'write')).length, 21);
+    assert.equal(findAll(root, (e) => hasClass(e, 'write')).length, 21);
+    assert.equal(findAll(root, (e) => hasClass(e, 'eos-write')).length, 1);
     assert.equal(findAll(root, (e) => hasClass(e, 'underflow')).length, 1);
   });
 

@@ -91,7 +91,7 @@ describe('wavert run (as a process)', () => {
       const run = wavert(['run', 'stalls.yaml', '--out', 'out'], dir);
       assert.equal(run.code, 1, run.stderr);
       assert.match(run.stdout, /^FAIL stalls \(stalls\.yaml\)\n {2}underrun\.events \(line 5\): expected 0, actual 1\n {2}underrun\.frames \(line 5\): expected 0, actual 480\n/);
-      assert.match(run.stdout, /stalls +FAIL +2\/4 +1 \/ 480 +DATA_LATE_ERROR 1/);
+      assert.match(run.stdout, /stalls +FAIL +2\/4 +1 \/ 480 +underflow-repeat 1 +DATA_LATE_ERROR 1/);
       assert.ok(existsSync(join(dir, 'out', 'stalls', 'rendered.wav')));
     } finally {
       cleanup();

@@ -1,23 +1,33 @@
 // One line per command: each module declares its options with commander and calls a typed function.
+// Modules load on demand: `wavert info x.wav` imports only what info needs, not the model, the sinks or the drawing.
 import type { Command } from 'commander';
 import type { CliIo } from './io.js';
-import { registerInfo } from './info.js';
-import { registerPlay } from './play.js';
-import { registerRender } from './render.js';
-import { registerReport } from './report.js';
-import { registerRun } from './run.js';
-import { registerCompletion } from './completion.js';
-import { registerDevices } from './devices.js';
 
 export type SetExitCode = (code: number) => void;
 export type CommandRegistration = (program: Command, io: CliIo, setExitCode: SetExitCode) => void;
 
-export const commandRegistrations: CommandRegistration[] = [
-  registerPlay,
-  registerRender,
-  registerRun,
-  registerReport,
-  registerInfo,
-  registerDevices,
-  registerCompletion,
+export interface CommandEntry {
+  /** The name the module's registration declares (`program.command(name)`), and its aliases. */
+  name: string;
+  aliases?: readonly string[];
+  load(): Promise<CommandRegistration>;
+}
+
+export const commandEntries: CommandEntry[] = [
+  { name: 'play', load: async () => (await import('./play.js')).registerPlay },
+  { name: 'render', load: async () => (await import('./render.js')).registerRender },
+  { name: 'run', load: async () => (await import('./run.js')).registerRun },
+  { name: 'report', load: async () => (await import('./report.js')).registerReport },
+  { name: 'info', load: async () => (await import('./info.js')).registerInfo },
+  { name: 'devices', aliases: ['sinks'], load: async () => (await import('./devices.js')).registerDevices },
+  { name: 'completion', load: async () => (await import('./completion.js')).registerCompletion },
 ];
+
+/**
+ * The registrations a command line needs: when it starts with a command's name, that command alone (its help,
+ * options and errors are all it can show); otherwise (help, --version, a typo to suggest against) all of them.
+ */
+export async function registrationsFor(argv: readonly string[]): Promise<CommandRegistration[]> {
+  const invoked = commandEntries.find((entry) => entry.name === argv[0] || (argv[0] !== undefined && entry.aliases?.includes(argv[0])));
+  return Promise.all((invoked ? [invoked] : commandEntries).map((entry) => entry.load()));
+}

@@ -178,12 +178,14 @@ export function registerCompletion(program: Command, io: CliIo, setExitCode: Set
     { commandLine: 'completion zsh > "${fpath[1]}/_wavert"', what: 'install for zsh' },
     { commandLine: 'completion fish > ~/.config/fish/completions/wavert.fish', what: 'install for fish' },
   ])
-    .action((shell: string, options: VerbosityOptionValues) => {
+    .action(async (shell: string, options: VerbosityOptionValues) => {
       logLevelFromOptions(options);
       if (!(SHELLS as readonly string[]).includes(shell)) {
         throw new UsageError(`completion: '${shell}' is not a shell wavert completes${didYouMean(shell, SHELLS)}: use ${SHELLS.join(', ')}`);
       }
-      io.stdout.write(completionScript(program, shell as Shell));
+      // main registered only this command; the script needs them all
+      const { createFullProgram } = await import('./program.js');
+      io.stdout.write(completionScript(await createFullProgram(io), shell as Shell));
       setExitCode(0);
     });
 }

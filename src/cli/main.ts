@@ -3,12 +3,13 @@ import { CommanderError } from 'commander';
 import { WavertError } from '../errors.js';
 import { exitCodeFor, EXIT_BAD_INPUT } from './exit-codes.js';
 import { processIo, type CliIo } from './io.js';
+import { registrationsFor } from './commands.js';
 import { createProgram } from './program.js';
 import { commandNameOf, rewriteCommanderMessage, usageErrorText } from './usage-text.js';
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   let exitCode = 0;
-  const program = createProgram(io, (code) => { exitCode = code; });
+  const program = createProgram(io, (code) => { exitCode = code; }, await registrationsFor(argv));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

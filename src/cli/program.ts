@@ -2,14 +2,15 @@
 // completion scripts are generated from it.
 import { Command } from 'commander';
 import type { CliIo } from './io.js';
-import { commandRegistrations, type SetExitCode } from './commands.js';
+import { registrationsFor, type CommandRegistration, type SetExitCode } from './commands.js';
 import { addExamples } from './examples.js';
 
 export const VERSION = '0.1.0';
 
 export const PROGRAM_DESCRIPTION = 'Play WAV files through a model of the Windows WaveRT packet-mode render path, and reproduce underflow and glitches on demand.';
 
-export function createProgram(io: CliIo, setExitCode: SetExitCode): Command {
+/** The program with the given commands registered (main loads only the one a command line names). */
+export function createProgram(io: CliIo, setExitCode: SetExitCode, registrations: readonly CommandRegistration[]): Command {
   const program = new Command('wavert')
     .description(PROGRAM_DESCRIPTION)
     .version(VERSION)
@@ -21,7 +22,7 @@ export function createProgram(io: CliIo, setExitCode: SetExitCode): Command {
       outputError: () => undefined,
     })
     .showSuggestionAfterError(true);
-  for (const register of commandRegistrations) register(program, io, setExitCode);
+  for (const register of registrations) register(program, io, setExitCode);
   addExamples(program, [
     { commandLine: 'play song.wav', what: 'hear it through the model, with a live view of the buffer' },
     { commandLine: 'render song.wav -o played.wav --notifications 1', what: 'what the device played with one packet per buffer, as fast as possible' },
@@ -30,4 +31,9 @@ export function createProgram(io: CliIo, setExitCode: SetExitCode): Command {
   ]);
   program.addHelpText('after', "See 'wavert <command> --help' for a command's options, and man wavert for the whole reference.\n");
   return program;
+}
+
+/** Every command registered: what the man page and the completion scripts are generated from. */
+export async function createFullProgram(io: CliIo): Promise<Command> {
+  return createProgram(io, () => undefined, await registrationsFor([]));
 }

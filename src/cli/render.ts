@@ -3,9 +3,8 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { formatSummary } from '../report/summary.js';
-import { RunReport } from '../report/run-report.js';
-import { renderFile } from '../render/index.js';
-import type { InputRangeRequest } from '../session/index.js';
+import { renderFile } from '../render/render-file.js';
+import type { InputRangeRequest } from '../session/input-range.js';
 import type { CommandRegistration } from './commands.js';
 import { Diagnostics } from './diagnostics.js';
 import type { CliIo } from './io.js';
@@ -64,7 +63,8 @@ export async function renderCommand(inputPath: string, options: RenderOptions, i
   if (outputPath !== '-' && inputPath !== '-' && existsSync(outputPath) && sameFile(inputPath, outputPath)) {
     throw new UsageError(`the output ${outputPath} is the input file; choose another output`);
   }
-  const report = RunReport.plan(options.report, options.trace);
+  // the report's module (and its drawing) loads only when a report is asked for
+  const report = options.report === undefined ? null : (await import('../report/run-report.js')).RunReport.plan(options.report, options.trace);
   const startedMs = performance.now();
   const { summary, warnings, format, startFrame } = renderFile(inputPath, outputPath, stream, report?.tracePath ?? options.trace, { ...pipeline, ...(range ? { range: (format) => rangeRequest(range, format.sampleRate) } : {}) });
   const wallMs = performance.now() - startedMs;

@@ -158,7 +158,7 @@ export function formatResults(results: readonly ScenarioResult[]): string {
   const rows = results.map((result) => {
     const held = result.expectations.filter((expectation) => expectation.held).length;
     const brief = result.brief;
-    const glitches = brief
+    const failedStatuses = brief
       ? Object.entries(brief.statuses).filter(([name]) => name !== 'STATUS_SUCCESS').map(([name, count]) => `${name.replace(/^STATUS_/, '')} ${count}`).join(', ')
       : '';
     return [
@@ -166,11 +166,12 @@ export function formatResults(results: readonly ScenarioResult[]): string {
       LABELS[result.status],
       brief ? `${held}/${result.expectations.length}` : '–',
       brief ? `${brief.underrunEvents} / ${brief.underrunFrames}` : '–',
-      glitches || (brief ? '–' : ''),
+      brief ? (Object.entries(brief.glitchCounts).map(([kind, count]) => `${kind} ${count}`).join(', ') || 'none') : '–',
+      failedStatuses || (brief ? '–' : ''),
       `${Math.round(result.wallMs)} ms`,
     ];
   });
-  const header = ['scenario', 'result', 'expectations', 'underruns (events / frames)', 'non-success statuses', 'time'];
+  const header = ['scenario', 'result', 'expectations', 'underruns (events / frames)', 'glitches', 'non-success statuses', 'time'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const format = (row: string[]): string => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
   lines.push(format(header), format(widths.map((width) => '-'.repeat(width))), ...rows.map(format));

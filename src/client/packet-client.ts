@@ -219,8 +219,10 @@ export class PacketRenderClient {
 
   /** True when the source has nothing after the staged packet (so a full last packet carries the EOS flag). */
   private nextIsEnd(): boolean {
+    // a lookahead already read decides, even when reading it ended the source (a retried write must not lose it)
+    if (this.lookaheadLength >= 0) return this.lookaheadLength === 0;
     if (this.sourceEnded) return true;
-    if (this.lookaheadLength < 0) this.lookaheadLength = this.readInto(this.lookahead);
+    this.lookaheadLength = this.readInto(this.lookahead);
     return this.lookaheadLength === 0;
   }
 

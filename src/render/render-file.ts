@@ -1,7 +1,10 @@
 import { rmSync } from 'node:fs';
 import type { RunSummary } from '../report/summary.js';
 import { createTraceWriter, type TraceWriter } from '../report/trace.js';
-import { Session, cutInput, pcmSourceFrom, type ClientConfig, type InputRangeRequest, type StreamConfig, type TransportConfig } from '../session/index.js';
+import type { ClientConfig, StreamConfig, TransportConfig } from '../session/config.js';
+import { cutInput, type InputRangeRequest } from '../session/input-range.js';
+import { Session } from '../session/session.js';
+import { pcmSourceFrom } from '../session/wav-source.js';
 import { WavReader, WavWriter, formatDescription, type WavFormat } from '../wav/index.js';
 
 export interface RenderResult {
@@ -28,7 +31,7 @@ export function renderFile(
   let writer: WavWriter | null = null;
   let trace: TraceWriter | null = null;
   try {
-    writer = WavWriter.create(outputPath, reader.format);
+    writer = WavWriter.create(outputPath, reader.format, { writeBehind: true });
     trace = tracePath ? createTraceWriter(tracePath) : null;
     const range = pipeline.range === undefined ? null : cutInput(reader, pipeline.range(reader.format));
     const session = new Session({

@@ -29,6 +29,7 @@ const foreignText: CauseText = (first, packets, detail) => detail === NEXT_PACKE
   ? `${packetRange(first, packets)} ${packets > 1 ? 'were' : 'was'} overwritten while transferring: the write for the following packet landed in the same slot, so the rest played its audio`
   : `${packetRange(first, packets)} played bytes ${detail} put into its slot after its own write`;
 const NEXT_PACKET = 'next';
+const NO_PACKET_MODE = 'no packet mode (AllocateAudioBuffer): no packet can be written, so the DMA loops over the buffer as it is';
 const lateText: CauseText = (first, packets, detail) =>
   `${packetRange(first, packets)} played the bytes of a refused late write (${detail}) left in its slot`;
 const unfilledText: CauseText = (first, packets) =>
@@ -55,6 +56,10 @@ export class GlitchDetector {
   private underflowPacket = -1;
   private underflowSilenced = false;
   private marks: PacketMark[] = [];
+  private highestAccepted = -1;
+  private eosEndFrame = -1;
+  private pausedAtFrame = 0;
+  private pendingFlush: string | null = null;
   private fifoStartFrame = -1;
   private fifoFrames = 0;
   private fifoTimeNs = 0;
@@ -74,7 +79,21 @@ export class GlitchDetector {
     this.slotWhole = new Float64Array(Math.max(1, notifications)).fill(-1);
   }
 
+  /** Leaving RUN: where the DMA stood, in case a STOP follows and discards what was written past it. */
+  leftRun(positionFrames: number): void {
+    this.pausedAtFrame = positionFrames;
+  }
+
   stopped(): void {
+    // audio written but not yet played when the stream stops is gone: the restart begins with what comes after it
+    const writtenEnd = this.eosEndFrame >= 0 ? this.eosEndFrame : (this.highestAccepted + 1) * this.packetFrames;
+    const discarded = Math.max(0, writtenEnd - this.pausedAtFrame);
+    if (discarded > 0 && this.highestAccepted >= 0) {
+      this.pendingFlush = `the stream was stopped with ${discarded} written frames not yet played (up to packet ${this.highestAccepted}); STOP discarded them`;
+    }
+    this.highestAccepted = -1;
+    this.eosEndFrame = -1;
+    this.pausedAtFrame = 0;
     this.staleBefore = this.writeSeq + 1;
     this.firstPending = this.writeSeq + 1;
     this.underflowPacket = -1;
@@ -102,7 +121,11 @@ export class GlitchDetector {
   }
 
   /** A SetWritePacket call: the copies since the previous call were for `linearPacket`, with this answer. */
-  writePacket(linearPacket: number, status: number): void {
+  writePacket(linearPacket: number, status: number, eosEndFrame: number): void {
+    if (status === STATUS_SUCCESS) {
+      if (linearPacket > this.highestAccepted) this.highestAccepted = linearPacket;
+      if (eosEndFrame >= 0) this.eosEndFrame = eosEndFrame;
+    }
     const kind = status === STATUS_SUCCESS ? ACCEPTED : status === STATUS_DATA_LATE_ERROR ? REFUSED_LATE : REFUSED_OTHER;
     for (let id = Math.max(this.firstPending, this.writeSeq - RECORDS + 1); id <= this.writeSeq; id++) {
       const slot = id % RECORDS;
@@ -111,6 +134,10 @@ export class GlitchDetector {
       this.recordCode[slot] = status;
     }
     this.firstPending = this.writeSeq + 1;
+  }
+
+  eosFrameOf(linearPacket: number, eosFrames: number): number {
+    return linearPacket * this.packetFrames + eosFrames;
   }
 
   underflow(packetNumber: number, silenced: boolean): void {
@@ -129,6 +156,10 @@ export class GlitchDetector {
    */
   output(outputFrame: number, frames: number, endTimeNs: number, bufferFrame: number, packetNumber: number): void {
     const timeAt = (offset: number): number => endTimeNs - framesToNs(frames - offset, this.sampleRate);
+    if (this.pendingFlush !== null) {
+      this.glitches.piece('stop-flush', outputFrame, 0, timeAt(0), packetNumber, this.pendingFlush, null);
+      this.pendingFlush = null;
+    }
     if (packetNumber < 0) {
       if (this.fifoStartFrame < 0) {
         this.fifoStartFrame = outputFrame;
@@ -140,6 +171,11 @@ export class GlitchDetector {
     if (packetNumber === this.underflowPacket) {
       const kind = this.underflowSilenced ? 'underflow-silence' : 'underflow-repeat';
       this.glitches.piece(kind, outputFrame, frames, timeAt(0), packetNumber, kind, underflowText(this.underflowSilenced));
+      return;
+    }
+    if (this.notifications === 0 && this.bufferFrames > 0) {
+      // no packet mode: every write is refused and the DMA loops over the buffer; each pass after the first repeats it
+      if (packetNumber > 0) this.glitches.piece('underflow-repeat', outputFrame, frames, timeAt(0), null, NO_PACKET_MODE, null);
       return;
     }
     if (this.frameWrite.length === 0 || bufferFrame < 0) return;

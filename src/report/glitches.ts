@@ -4,7 +4,7 @@ import { count } from '../text/count.js';
 
 export const glitchKinds = [
   'underflow-repeat', 'underflow-silence', 'overwrite-in-transfer', 'late-write-audio', 'unfilled-write',
-  'eos-overshoot', 'waveout-starvation', 'usb-gap', 'sink-drop', 'host-late',
+  'eos-overshoot', 'stop-flush', 'waveout-starvation', 'usb-gap', 'sink-drop', 'host-late',
 ] as const;
 
 export type GlitchKind = (typeof glitchKinds)[number];
@@ -51,7 +51,9 @@ export type CauseText = (first: number | null, packets: number, detail: string) 
 export class GlitchList {
   private readonly listed: Glitch[] = [];
   private readonly counts = new Map<GlitchKind, number>();
-  private open: { glitch: Glitch; detail: string; text: CauseText | null; lastPacket: number | null } | null = null;
+  /** The open glitch of the stream's own pieces, and of glitches added from outside (other frame clocks). */
+  private openPiece: OpenGlitch | null = null;
+  private openAdded: OpenGlitch | null = null;
   private readonly onClosed: (glitch: Glitch) => void;
   total = 0;
 
@@ -61,9 +63,10 @@ export class GlitchList {
 
   /** A piece of a glitch; merged into the open one when it continues it. */
   piece(kind: GlitchKind, startFrame: number, frameCount: number, timeNs: number, packetNumber: number | null, detail: string, text: CauseText | null): void {
-    if (frameCount <= 0) return;
-    const open = this.open;
-    if (open && open.glitch.kind === kind && open.detail === detail && open.glitch.startFrame + open.glitch.frameCount === startFrame) {
+    // a zero-length glitch marks audio that was never heard at all (a drop): it lies between two output frames
+    if (frameCount < 0 || (frameCount === 0 && kind !== 'stop-flush')) return;
+    const open = this.openPiece;
+    if (open && continues(open, kind, detail, startFrame)) {
       open.glitch.frameCount += frameCount;
       if (packetNumber !== null && open.lastPacket !== null && packetNumber !== open.lastPacket) {
         open.glitch.packets += packetNumber - open.lastPacket;
@@ -71,27 +74,37 @@ export class GlitchList {
       }
       return;
     }
-    this.close();
-    this.open = {
-      glitch: { kind, startFrame, frameCount, timeNs, packetNumber, packets: 1, cause: '' },
+    this.closeOne(open);
+    this.openPiece = {
+      glitch: { kind, startFrame, frameCount, timeNs, packetNumber, packets: 1, cause: text === null ? detail : '' },
       detail, text, lastPacket: packetNumber,
     };
-    if (text === null) this.open.glitch.cause = detail;
   }
 
-  /** A whole glitch from outside the stream: closes the open one first (it is never merged). */
+  /** A glitch from outside the stream; merged with the one before when it continues it with the same cause. */
   add(input: GlitchInput): void {
-    this.close();
-    this.emit({
-      kind: input.kind, startFrame: input.startFrame, frameCount: input.frameCount, timeNs: input.timeNs,
-      packetNumber: input.packetNumber ?? null, packets: 1, cause: input.cause,
-    });
+    const open = this.openAdded;
+    if (open && continues(open, input.kind, input.cause, input.startFrame)) {
+      open.glitch.frameCount += input.frameCount;
+      return;
+    }
+    this.closeOne(open);
+    const packetNumber = input.packetNumber ?? null;
+    this.openAdded = {
+      glitch: { kind: input.kind, startFrame: input.startFrame, frameCount: input.frameCount, timeNs: input.timeNs, packetNumber, packets: 1, cause: input.cause },
+      detail: input.cause, text: null, lastPacket: packetNumber,
+    };
   }
 
   close(): void {
-    const open = this.open;
+    this.closeOne(this.openPiece);
+    this.closeOne(this.openAdded);
+  }
+
+  private closeOne(open: OpenGlitch | null): void {
     if (!open) return;
-    this.open = null;
+    if (open === this.openPiece) this.openPiece = null;
+    if (open === this.openAdded) this.openAdded = null;
     if (open.text) open.glitch.cause = open.text(open.glitch.packetNumber, open.glitch.packets, open.detail);
     this.emit(open.glitch);
   }
@@ -103,7 +116,7 @@ export class GlitchList {
     this.onClosed(glitch);
   }
 
-  /** The list so far, in output order (closing the open glitch). */
+  /** The list so far, in output order (closing the open glitches). */
   list(): Glitch[] {
     this.close();
     return [...this.listed].sort((a, b) => a.startFrame - b.startFrame || a.timeNs - b.timeNs);
@@ -118,6 +131,17 @@ export class GlitchList {
   }
 }
 
+interface OpenGlitch {
+  glitch: Glitch;
+  detail: string;
+  text: CauseText | null;
+  lastPacket: number | null;
+}
+
+function continues(open: OpenGlitch, kind: GlitchKind, detail: string, startFrame: number): boolean {
+  return open.glitch.kind === kind && open.detail === detail && open.glitch.startFrame + open.glitch.frameCount === startFrame && open.glitch.frameCount > 0;
+}
+
 /** "12" or "12–14". */
 export function packetRange(first: number | null, packets: number): string {
   if (first === null) return '';
@@ -127,6 +151,7 @@ export function packetRange(first: number | null, packets: number): string {
 /** One line per glitch for the text summary and the reports. */
 export function describeGlitch(glitch: Glitch, sampleRate: number): string {
   const ms = (glitch.timeNs / 1e6).toFixed(3);
-  const lengthMs = ((glitch.frameCount * 1000) / sampleRate).toFixed(3);
-  return `${glitch.kind} at ${ms} ms, frames ${glitch.startFrame}–${glitch.startFrame + glitch.frameCount - 1} (${count(glitch.frameCount, 'frame')}, ${lengthMs} ms): ${glitch.cause}`;
+  const length = sampleRate > 0 ? `${count(glitch.frameCount, 'frame')}, ${((glitch.frameCount * 1000) / sampleRate).toFixed(3)} ms` : count(glitch.frameCount, 'frame');
+  const frames = glitch.frameCount === 0 ? `between frames ${glitch.startFrame - 1} and ${glitch.startFrame}` : `frames ${glitch.startFrame}–${glitch.startFrame + glitch.frameCount - 1} (${length})`;
+  return `${glitch.kind} at ${ms} ms, ${frames}: ${glitch.cause}`;
 }

@@ -1,6 +1,7 @@
-import { describeUsb, describeWaveOut, type RunSummary } from './summary.js';
+import { describePackets, describeUsb, describeWaveOut, type RunSummary } from './summary.js';
 import type { SampleStats } from './samples.js';
 import { shortStatus, statusClassOf, type Timeline } from './timeline-model.js';
+import { MEMORY_TRACE_LABEL } from './timeline-trace.js';
 import { COLORS, escapeXml, readableTime } from './timeline-svg.js';
 import { count } from '../text/count.js';
 
@@ -73,7 +74,7 @@ function summaryTable(summary: RunSummary | null, timeline: Timeline): string {
     row('stream', escapeXml(`${s.bufferBytes} bytes${s.requestedBufferBytes !== s.bufferBytes ? ` (requested ${s.requestedBufferBytes})` : ''}, ${count(s.notifications, 'notification')}, packets of ${count(s.packetBytes, 'byte')} (${count(s.packetFrames, 'frame')})`));
     row('model', escapeXml(`profile ${s.profile}, underflow ${s.underflowPolicy}, EOS silence fill ${s.eosSilenceFill ? 'on' : 'off'}, FIFO ${s.fifoBytes} bytes, ${summary.clock} clock`));
   }
-  row('packets', escapeXml(`${summary.packets} transferred, ${count(summary.notifications, 'notification')}, ${summary.packetsWritten} of ${count(summary.writes, 'write')} accepted`));
+  row('packets', escapeXml(describePackets(summary)));
   const statuses = Object.entries(summary.statuses ?? {})
     .map(([name, count]) => `<span class="chip" style="background:${COLORS.status[statusClassOf(name)]}"></span>${escapeXml(name)} ${count}`)
     .join('<br>');
@@ -98,9 +99,31 @@ function summaryTable(summary: RunSummary | null, timeline: Timeline): string {
   return `<table class="summary">${rows.join('')}</table>`;
 }
 
+/** The run's glitch list (DESIGN §13): a count per kind, then one row per glitch with its frames, time and cause. */
+function glitchList(timeline: Timeline): string {
+  if (timeline.glitchCount === 0) return '<p class="no-glitches">No glitches: the device played what a punctual client would have produced.</p>';
+  const counts = new Map<string, number>();
+  for (const glitch of timeline.glitches) counts.set(glitch.kind, (counts.get(glitch.kind) ?? 0) + 1);
+  const fromSummary = timeline.summary?.glitchCounts;
+  const countText = fromSummary
+    ? Object.entries(fromSummary).filter(([, count]) => count > 0).map(([kind, count]) => `${kind} ${count}`).join(', ')
+    : [...counts].map(([kind, count]) => `${kind} ${count}`).join(', ');
+  const rows = timeline.glitches.slice(0, MAX_LISTED_ROWS).map((g) => {
+    const frames = g.frameCount === 0 ? `${g.startFrame} (none heard)` : `${g.startFrame}–${g.startFrame + g.frameCount - 1}`;
+    const packets = g.packetNumber === null ? '' : g.packets > 1 ? `${g.packetNumber}–${g.packetNumber + g.packets - 1}` : String(g.packetNumber);
+    return `<tr class="glitch kind-${escapeXml(g.kind)}"><td>${escapeXml(g.kind)}</td><td class="num">${frames}</td><td class="num">${g.frameCount}</td><td class="num">${ms(g.startNs)}</td><td class="num">${packets}</td><td>${escapeXml(g.cause)}</td></tr>`;
+  });
+  const more = timeline.glitchCount > rows.length ? `<p class="note">${timeline.glitchCount - rows.length} more glitches are not listed (summary.json and --json list them all).</p>` : '';
+  return `<p class="glitch-counts">${timeline.glitchCount} glitch${timeline.glitchCount === 1 ? '' : 'es'}: ${escapeXml(countText)}</p>`
+    + `<table class="glitch-list"><tr><th>kind</th><th>output frames</th><th>frames</th><th>at</th><th>packets</th><th>cause</th></tr>${rows.join('')}</table>${more}`;
+}
+
 function glitchTables(timeline: Timeline): string {
   const parts: string[] = [];
-  if (timeline.underflows.length > 0) {
+  // traces written before the glitch list carry no `glitch` events and no summary list: they keep the older tables
+  const hasList = timeline.glitchCount > 0 || Array.isArray(timeline.summary?.glitches);
+  if (hasList) parts.push(glitchList(timeline));
+  if (!hasList && timeline.underflows.length > 0) {
     const rows = timeline.underflows.slice(0, MAX_LISTED_ROWS).map((u) => {
       const packets = u.packets > 1 ? `${u.firstPacketNumber}–${u.firstPacketNumber + u.packets - 1}` : String(u.firstPacketNumber);
       return `<tr><td class="num">${packets}</td><td class="num">${ms(u.startNs)}</td><td class="num">${ms(u.endNs)}</td><td class="num">${u.frames}</td><td>${u.policy}</td></tr>`;
@@ -108,7 +131,7 @@ function glitchTables(timeline: Timeline): string {
     const more = timeline.underflowEvents > rows.length ? `<p class="note">${count(timeline.underflowEvents - rows.length, 'more underflow event')} not listed.</p>` : '';
     parts.push(`<h3>Underflows</h3><table class="underflows"><tr><th>packets</th><th>from</th><th>to</th><th>frames</th><th>policy</th></tr>${rows.join('')}</table>${more}`);
   }
-  if (timeline.gaps.length > 0) {
+  if (!hasList && timeline.gaps.length > 0) {
     const rows = timeline.gaps.slice(0, MAX_LISTED_ROWS).map((gap) => {
       const what = gap.kind === 'usb-gap'
         ? `USB gap: ${gap.count} empty (micro)frame${gap.count === 1 ? '' : 's'}`
@@ -122,7 +145,7 @@ function glitchTables(timeline: Timeline): string {
       `<tr><td class="num">${w.packetNumber}</td><td class="num">${ms(w.timeNs)}</td><td><span class="chip" style="background:${COLORS.status[w.statusClass]}"></span>${escapeXml(w.status)}</td><td class="num">${ms(w.marginNs)}</td></tr>`
     ));
     const more = timeline.writeIssueCount > rows.length ? `<p class="note">${timeline.writeIssueCount - rows.length} more failed writes are not listed.</p>` : '';
-    parts.push(`<h3>Failed writes</h3><table class="write-issues"><tr><th>packet</th><th>at</th><th>status</th><th>margin</th></tr>${rows.join('')}</table>${more}`);
+    parts.push(`<h3>Failed writes</h3><p class="note">A refused write is heard only where the glitch list says so.</p><table class="write-issues"><tr><th>packet</th><th>at</th><th>status</th><th>margin</th></tr>${rows.join('')}</table>${more}`);
   }
   if (parts.length === 0) return '<p>No underflows and no failed writes.</p>';
   return parts.join('\n');
@@ -164,7 +187,7 @@ export function renderHtmlReport(timeline: Timeline, svg: string, scenario?: Rep
 <body>
 <header>
 <h1>${escapeXml(title)}</h1>
-<p class="meta">trace ${escapeXml(timeline.label)} · ${count(timeline.writes, 'write')} (${escapeXml(statuses || 'none')}) · ${count(timeline.underflowEvents, 'underflow event')} · ${timeline.eos ? `EOS at ${ms(timeline.eos.timeNs)}` : 'no EOS'}</p>
+<p class="meta">${timeline.label === MEMORY_TRACE_LABEL ? 'scenario run' : `trace ${escapeXml(timeline.label)}`} · ${count(timeline.writes, 'write')} (${escapeXml(statuses || 'none')}) · ${count(timeline.glitchCount, 'glitch', 'glitches')} · ${count(timeline.underflowEvents, 'underflow event')} · ${timeline.eos ? `EOS at ${ms(timeline.eos.timeNs)}` : 'no EOS'}</p>
 </header>
 <main>
 <section id="timeline"><h2>Timeline</h2>

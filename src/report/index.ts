@@ -1,4 +1,5 @@
-export { RunRecorder, type UnderrunEvent } from './recorder.js';
+export { RunRecorder, type UnderrunEvent, type PacketGlitchInput } from './recorder.js';
+export { glitchKinds, isGlitchKind, describeGlitch, type Glitch, type GlitchInput, type GlitchKind } from './glitches.js';
 export { SampleSet, type SampleStats } from './samples.js';
 export { buildSummary, formatSummary, type RunSummary, type SummaryContext } from './summary.js';
 export { createTraceWriter, createMemoryTrace, type TraceWriter } from './trace.js';

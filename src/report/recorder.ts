@@ -127,6 +127,7 @@ export class RunRecorder implements StreamObserver {
 
   stateChanged(from: KsState, to: KsState, timeNs: number, positionFrames: number): void {
     this.stateChanges.push({ from, to, timeNs });
+    if (from === 'RUN') this.detector.leftRun(positionFrames);
     if (to === 'STOP') this.detector.stopped();
     this.trace?.event({ event: 'state', timeNs, timeFrames: this.clockFrames(timeNs), positionFrames, from, to });
   }
@@ -142,7 +143,9 @@ export class RunRecorder implements StreamObserver {
     this.statusCounts.set(status, (this.statusCounts.get(status) ?? 0) + 1);
     if (status === STATUS_SUCCESS) this.packetsWritten++;
     if (!Number.isNaN(marginNs)) this.writeMarginNs.add(marginNs);
-    this.detector.writePacket(packetCount + ((packetNumber - (packetCount % 0x1_0000_0000)) | 0), status);
+    const linearPacket = packetCount + ((packetNumber - (packetCount % 0x1_0000_0000)) | 0);
+    const isEos = (flags & 0x200) !== 0;
+    this.detector.writePacket(linearPacket, status, isEos ? this.detector.eosFrameOf(linearPacket, eosPacketLength / this.blockAlign) : -1);
     this.trace?.event({
       event: 'write', timeNs, timeFrames: this.clockFrames(timeNs), positionFrames, packetCount, packetNumber,
       flags, eosPacketLength, status: statusName(status), statusCode: statusHex(status),

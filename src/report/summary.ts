@@ -124,7 +124,7 @@ export function formatSummary(summary: RunSummary): string {
   const bufferNote = s.requestedBufferBytes === s.bufferBytes ? '' : ` (requested ${s.requestedBufferBytes})`;
   lines.push(`stream       ${s.bufferBytes} bytes${bufferNote}, ${count(s.notifications, 'notification')}${s.notificationCountExtension ? ' (model extension: the docs allow 1 or 2)' : ''}, packets of ${count(s.packetBytes, 'byte')} (${count(s.packetFrames, 'frame')})`);
   lines.push(`             profile ${s.profile}, underflow ${s.underflowPolicy}, EOS fill ${s.eosSilenceFill ? 'on' : 'off'}, FIFO ${count(s.fifoBytes, 'byte')}, ${summary.clock} clock`);
-  lines.push(`packets      ${summary.packets} transferred, ${count(summary.notifications, 'notification')}, ${summary.packetsWritten} of ${count(summary.writes, 'write')} accepted`);
+  lines.push(`packets      ${describePackets(summary)}`);
   const statuses = Object.entries(summary.statuses).map(([name, count]) => `${name} ${count}`).join(', ');
   lines.push(`statuses     ${statuses || 'none'}`);
   const underrunList = summary.underrun.list.slice(0, 5).map((u) => `packet ${u.firstPacketNumber}${u.packets > 1 ? `–${u.firstPacketNumber + u.packets - 1}` : ''} at ${ms(u.timeNs)}`).join(', ');
@@ -159,6 +159,15 @@ export function formatGlitches(summary: Pick<RunSummary, 'glitches' | 'glitchCou
   for (const glitch of summary.glitches.slice(0, LISTED_IN_TEXT)) lines.push(`             ${describeGlitch(glitch, summary.stream.sampleRate)}`);
   if (summary.glitchTotal > LISTED_IN_TEXT) lines.push(`             … ${summary.glitchTotal - LISTED_IN_TEXT} more (--json and the report list them all)`);
   return lines;
+}
+
+/** Packets, notifications and writes; says why there can be one notification more than packets transferred. */
+export function describePackets(summary: Pick<RunSummary, 'packets' | 'notifications' | 'packetsWritten' | 'writes' | 'eos'>): string {
+  const base = `${summary.packets} transferred, ${count(summary.notifications, 'notification')}, ${summary.packetsWritten} of ${count(summary.writes, 'write')} accepted`;
+  if (summary.notifications > summary.packets && summary.eos?.reached) {
+    return `${base} (the last notification marks the end of stream inside packet ${summary.eos.packetNumber}, which was not transferred whole)`;
+  }
+  return base;
 }
 
 /** One line about the waveOut side of a run (the text summary and the HTML report share it). */

@@ -78,6 +78,18 @@ export interface TransportGap {
   firstPacketNumber: number | null;
 }
 
+/** One entry of the run's glitch list (a `glitch` trace event), placed in model time. */
+export interface GlitchSpan {
+  kind: string;
+  startNs: number;
+  endNs: number;
+  startFrame: number;
+  frameCount: number;
+  packetNumber: number | null;
+  packets: number;
+  cause: string;
+}
+
 export interface WriteMark {
   timeNs: number;
   packetNumber: number;
@@ -96,6 +108,8 @@ export interface OtherMark {
   timeNs: number;
   name: string;
   text: string;
+  /** A short label drawn beside the mark (a scenario action's name), or null. */
+  label: string | null;
 }
 
 export interface EosMark {
@@ -150,6 +164,9 @@ export interface TimelineScan {
   states: StateInterval[];
   underflows: UnderflowSpan[];
   underflowEvents: number;
+  /** The run's glitch list from the trace's `glitch` events (the first MAX_LISTED_GLITCH_SPANS), and how many there were. */
+  glitches: GlitchSpan[];
+  glitchCount: number;
   /** waveOut starvation and USB gaps, placed where they were heard (the first MAX_LISTED_GAPS). */
   gaps: TransportGap[];
   writeIssues: WriteMark[];
@@ -184,6 +201,7 @@ export interface Timeline extends TimelineScan {
 
 export const MAX_LISTED_UNDERFLOWS = 2000;
 export const MAX_LISTED_GAPS = 2000;
+export const MAX_LISTED_GLITCH_SPANS = 2000;
 export const MAX_LISTED_WRITE_ISSUES = 2000;
 export const MAX_DMA_PIECES = 20000;
 export const MAX_DETAIL_MARKS = 6000;
@@ -249,6 +267,8 @@ export function createScanner(label: string): TracePass<TimelineScan> {
   const pieces: DmaPiece[] = [];
   const stateChanges: Array<{ timeNs: number; to: string }> = [];
   const underflows: UnderflowSpan[] = [];
+  const glitches: GlitchSpan[] = [];
+  let glitchCount = 0;
   const starvedPackets: Array<{ packetNumber: number; frames: number }> = [];
   const usbGaps: Array<{ fromInterval: number; intervals: number }> = [];
   let firstUsbInterval: number | null = null;
@@ -361,8 +381,21 @@ export function createScanner(label: string): TracePass<TimelineScan> {
       case 'fifo-overshoot':
         if (overshootEvent === null) overshootEvent = { timeNs, bytes: number(record, 'bytes', 0), silent: record.silent === true };
         break;
-      case 'glitch':
+      case 'glitch': {
+        glitchCount++;
+        const frameCount = number(record, 'frameCount', 0);
+        const spanEndNs = timeNs + (stream ? framesToNs(frameCount, stream.sampleRate) : 0);
+        if (glitches.length < MAX_LISTED_GLITCH_SPANS) {
+          glitches.push({
+            kind: String(record.kind ?? 'glitch'), startNs: timeNs, endNs: spanEndNs, startFrame: number(record, 'startFrame', 0), frameCount,
+            packetNumber: typeof record.packetNumber === 'number' ? record.packetNumber : null, packets: number(record, 'packets', 1), cause: String(record.cause ?? ''),
+          });
+        } else {
+          truncated.add(`the first ${MAX_LISTED_GLITCH_SPANS} glitches are drawn`);
+        }
+        if (spanEndNs > endNs) endNs = spanEndNs;
         break;
+      }
       case 'summary':
         summary = summaryFrom(record);
         if (typeof summary.modelTimeNs === 'number' && summary.modelTimeNs > endNs) endNs = summary.modelTimeNs;
@@ -414,7 +447,7 @@ export function createScanner(label: string): TracePass<TimelineScan> {
     const usbPeriodNs = summary?.usb?.periodNs;
     const deviceStartNs = usbPeriodNs && firstUsbInterval !== null ? firstUsbInterval * usbPeriodNs : null;
     return {
-      label, stream, pieces, states, underflows, underflowEvents, gaps, writeIssues, writeIssueCount, writes, notifications,
+      label, stream, pieces, states, underflows, underflowEvents, glitches: glitches.sort((a, b) => a.startNs - b.startNs), glitchCount, gaps, writeIssues, writeIssueCount, writes, notifications,
       statusCounts, eos, overshoot, otherEventCounts, summary, startNs: 0, endNs, outputFrames, deviceStartNs, truncated: [...truncated],
     };
   };
@@ -491,11 +524,16 @@ export function planPanels(scan: TimelineScan, columns = PLOT_COLUMNS): { panels
     return { panels: [{ id: 'run', kind: 'whole', startNs, endNs, columns, title: 'The whole run' }], unzoomedRegions: 0 };
   }
   const regions: Region[] = [];
-  for (const u of scan.underflows) {
-    const last = u.firstPacketNumber + u.packets - 1;
-    regions.push({ startNs: u.startNs, endNs: u.endNs, what: `underflow, packet${u.packets > 1 ? `s ${u.firstPacketNumber}–${last}` : ` ${u.firstPacketNumber}`}` });
+  if (scan.glitchCount > 0 || scan.glitches.length > 0) {
+    // the run's glitch list, labelled by kind
+    for (const g of scan.glitches) regions.push({ startNs: g.startNs, endNs: g.endNs, what: g.packetNumber === null ? g.kind : `${g.kind}, packet ${g.packetNumber}` });
+  } else {
+    for (const u of scan.underflows) {
+      const last = u.firstPacketNumber + u.packets - 1;
+      regions.push({ startNs: u.startNs, endNs: u.endNs, what: `underflow, packet${u.packets > 1 ? `s ${u.firstPacketNumber}–${last}` : ` ${u.firstPacketNumber}`}` });
+    }
+    for (const gap of scan.gaps) regions.push({ startNs: gap.startNs, endNs: gap.endNs, what: gap.kind === 'usb-gap' ? 'USB gap' : 'waveOut starvation' });
   }
-  for (const gap of scan.gaps) regions.push({ startNs: gap.startNs, endNs: gap.endNs, what: gap.kind === 'usb-gap' ? 'USB gap' : 'waveOut starvation' });
   for (const w of scan.writeIssues) regions.push({ startNs: w.timeNs, endNs: w.timeNs, what: `${shortStatus(w.status)} write of packet ${w.packetNumber}` });
   if (scan.eos) regions.push({ startNs: scan.eos.timeNs, endNs: scan.overshoot?.endNs ?? scan.eos.timeNs, what: 'end of stream' });
   regions.sort((a, b) => a.startNs - b.startNs);
@@ -626,11 +664,17 @@ export function createCollector(scan: TimelineScan, plans: PanelPlan[]): TracePa
           const column = columnOf(panel, timeNs);
           if (column < 0) return;
           panel.otherCount[column]!++;
-          if (keepDetail(index)) panel.detail!.others.push({ timeNs, name: record.event, text: describeOther(record) });
+          if (keepDetail(index)) panel.detail!.others.push({ timeNs, name: record.event, text: describeOther(record), label: labelOf(record) });
         });
     }
   };
   return { add, finish: () => panels };
+}
+
+/** Scenario actions carry their name (stall, write, pause…) beside their mark; other events their event name. */
+function labelOf(record: TraceRecord): string | null {
+  if (record.event === 'action' && typeof record.action === 'string') return typeof record.phase === 'string' ? `${record.action} ${record.phase}` : record.action;
+  return record.event;
 }
 
 function describeOther(record: TraceRecord): string {

@@ -155,7 +155,7 @@ function headerLines(timeline: Timeline): { title: string; lines: string[]; desc
   const statuses = Object.entries(timeline.statusCounts).map(([name, count]) => `${shortStatus(name)} ${count}`).join(', ');
   const eos = timeline.eos ? `EOS at ${readableTime(timeline.eos.timeNs)} (packet ${timeline.eos.packetNumber})` : 'no EOS';
   const overshoot = timeline.overshoot ? `, FIFO overshoot ${count(timeline.overshoot.bytes, 'byte')}` : '';
-  lines.push(`${count(timeline.writes, 'write')} (${statuses || 'none'}) · ${count(timeline.notifications, 'notification')} · ${count(timeline.underflowEvents, 'underflow event')} · ${eos}${overshoot} · ${readableTime(timeline.endNs)} of model time`);
+  lines.push(`${count(timeline.writes, 'write')} (${statuses || 'none'}) · ${count(timeline.notifications, 'notification')} · ${count(timeline.underflowEvents, 'underflow event')} · ${eos}${overshoot} · ${modelTimeText(timeline)}`);
   const windows = timeline.panels.filter((panel) => panel.kind === 'window');
   const notes: string[] = [];
   if (windows.length > 0) {
@@ -202,6 +202,7 @@ function drawPanel(svg: SvgBuilder, timeline: Timeline, panel: PanelData, top: n
   drawDma(svg, timeline, panel, lanes, detailed);
   drawEvents(svg, timeline, panel, lanes, detailed);
   drawWave(svg, timeline, panel, lanes);
+  drawGlitchLabels(svg, timeline, panel, lanes);
   drawEos(svg, timeline, panel, lanes);
   drawAxis(svg, panel, lanes.bottom);
   let lastLetterX = Number.NEGATIVE_INFINITY;
@@ -272,8 +273,44 @@ function describeGap(gap: TransportGap): string {
   return `waveOut starvation: packet${packets} filled with silence (no WAVEHDR queued), ${when}`;
 }
 
+/** The run's glitch list drawn as regions, each labelled by its kind where it fits, its cause on hover. */
+function drawGlitchList(svg: SvgBuilder, timeline: Timeline, panel: PanelData, lanes: Lanes): void {
+  const height = lanes.bottom - lanes.state[0];
+  for (const glitch of timeline.glitches) {
+    const xs = visible(panel, glitch.startNs, glitch.endNs);
+    if (!xs) continue;
+    const width = Math.max(xs[1] - xs[0], MIN_GLITCH_WIDTH);
+    const frames = glitch.frameCount === 0 ? `between output frames ${glitch.startFrame - 1} and ${glitch.startFrame}` : `output frames ${glitch.startFrame}–${glitch.startFrame + glitch.frameCount - 1}`;
+    const title = `${glitch.kind} at ${formatTime(glitch.startNs, 1e3)}, ${frames}: ${glitch.cause}`;
+    svg.add(`<rect class="glitch-region glitch kind-${escapeXml(glitch.kind)}" data-kind="${escapeXml(glitch.kind)}" data-start-frame="${glitch.startFrame}" data-frame-count="${glitch.frameCount}" data-time-ns="${glitch.startNs}" x="${r(xs[0])}" y="${r(lanes.state[0])}" width="${r(width)}" height="${r(height)}" fill="${COLORS.glitch}"><title>${escapeXml(title)}</title></rect>`);
+  }
+}
+
+/** Each glitch's kind written over the output lane, drawn last so that nothing covers it. */
+function drawGlitchLabels(svg: SvgBuilder, timeline: Timeline, panel: PanelData, lanes: Lanes): void {
+  let lastLabelEnd = Number.NEGATIVE_INFINITY;
+  for (const glitch of timeline.glitches) {
+    const xs = visible(panel, glitch.startNs, glitch.endNs);
+    if (!xs) continue;
+    const labelWidth = glitch.kind.length * 4.8;
+    if (xs[0] >= lastLabelEnd + 4 && xs[0] + labelWidth < PLOT_LEFT + PLOT_WIDTH) {
+      svg.add(`<rect class="glitch-label-back" x="${r(xs[0] + 1)}" y="${r(lanes.wave[0] + 1)}" width="${r(labelWidth + 2)}" height="10" fill="#ffffff" fill-opacity="0.85"/>`);
+      svg.text(xs[0] + 2, lanes.wave[0] + 9, glitch.kind, `class="glitch-label" data-kind="${escapeXml(glitch.kind)}" font-size="8.5" fill="#c62828"`);
+      lastLabelEnd = xs[0] + 2 + labelWidth;
+    }
+  }
+}
+
 function drawGlitchBackground(svg: SvgBuilder, timeline: Timeline, panel: PanelData, lanes: Lanes): void {
   const height = lanes.bottom - lanes.state[0];
+  if (timeline.glitchCount > 0 || timeline.glitches.length > 0) {
+    drawGlitchList(svg, timeline, panel, lanes);
+    for (const write of timeline.writeIssues) {
+      const xs = visible(panel, write.timeNs, write.timeNs);
+      if (xs) svg.add(`<rect class="write-issue-region" x="${r(xs[0] - 1.5)}" y="${r(lanes.state[0])}" width="3" height="${r(height)}" fill="${COLORS.glitch}"/>`);
+    }
+    return;
+  }
   for (const run of underflowRuns(timeline, panel)) {
     svg.add(`<rect class="glitch-region" x="${r(run.x1)}" y="${r(lanes.state[0])}" width="${r(run.x2 - run.x1)}" height="${r(height)}" fill="${COLORS.glitch}"/>`);
   }
@@ -380,8 +417,14 @@ function drawWriteMarks(svg: SvgBuilder, timeline: Timeline, panel: PanelData, l
     const margin = write.marginNs === null ? '' : `, margin ${formatTime(write.marginNs, 1e3)}`;
     const title = `write of packet ${write.packetNumber}${write.eos ? ' (EOS)' : ''} at ${formatTime(write.timeNs, 1e3)}: ${write.status}${margin}`;
     const marks = failed ? failedMarks : successMarks;
-    marks.push(`<circle class="write status-${write.statusClass}" data-packet="${write.packetNumber}" data-status="${escapeXml(write.status)}" data-time-ns="${write.timeNs}" cx="${r(x)}" cy="${r(y)}" r="${failed ? 5 : 3.5}" fill="${COLORS.status[write.statusClass]}" stroke="${failed ? '#000000' : '#ffffff'}" stroke-width="${failed ? 1 : 0.6}"><title>${escapeXml(title)}</title></circle>`);
-    const label = String(write.packetNumber);
+    if (write.eos) {
+      // the EOS write is the one that ends the stream: a square, not one more dot
+      const size = failed ? 10 : 8;
+      marks.push(`<rect class="write eos-write status-${write.statusClass}" data-packet="${write.packetNumber}" data-status="${escapeXml(write.status)}" data-time-ns="${write.timeNs}" x="${r(x - size / 2)}" y="${r(y - size / 2)}" width="${size}" height="${size}" fill="${COLORS.status[write.statusClass]}" stroke="#000000" stroke-width="1"><title>${escapeXml(title)}</title></rect>`);
+    } else {
+      marks.push(`<circle class="write status-${write.statusClass}" data-packet="${write.packetNumber}" data-status="${escapeXml(write.status)}" data-time-ns="${write.timeNs}" cx="${r(x)}" cy="${r(y)}" r="${failed ? 5 : 3.5}" fill="${COLORS.status[write.statusClass]}" stroke="${failed ? '#000000' : '#ffffff'}" stroke-width="${failed ? 1 : 0.6}"><title>${escapeXml(title)}</title></circle>`);
+    }
+    const label = write.eos ? `${write.packetNumber} EOS` : String(write.packetNumber);
     const labelKey = `${slot}/${level}`;
     if (failed || x - (lastLabelX.get(labelKey) ?? Number.NEGATIVE_INFINITY) >= label.length * 5.6 + 3) {
       marks.push(`<text class="write-label" x="${r(x)}" y="${r(y - (failed ? 8 : 6))}" font-size="9" text-anchor="middle" fill="${COLORS.status[write.statusClass]}"${failed ? ' font-weight="bold"' : ''}>${escapeXml(label)}</text>`);
@@ -439,19 +482,31 @@ function drawEvents(svg: SvgBuilder, timeline: Timeline, panel: PanelData, lanes
   const tickBottom = bottom - 1;
   if (detailed) {
     let lastLabelX = Number.NEGATIVE_INFINITY;
+    const eosX = timeline.eos ? xOfTime(panel, timeline.eos.timeNs) : Number.NaN;
     for (const note of panel.detail!.notifications) {
       const x = xOfTime(panel, note.timeNs);
       svg.add(`<line class="notification" data-packet-count="${note.packetCount}" data-time-ns="${note.timeNs}" x1="${r(x)}" y1="${r(tickBottom - 12)}" x2="${r(x)}" y2="${r(tickBottom)}" stroke="${COLORS.notification}" stroke-width="1.5"><title>${escapeXml(`notification at ${formatTime(note.timeNs, 1e3)}: packet count ${note.packetCount}`)}</title></line>`);
       const label = String(note.packetCount);
-      if (height > 40 && x - lastLabelX >= label.length * 5.2 + 4) {
-        svg.text(x, tickBottom - 14, label, `font-size="8.5" text-anchor="middle" fill="${COLORS.notification}"`);
-        lastLabelX = x;
+      const halfWidth = (label.length * 5.2) / 2;
+      // a label on the EOS line is unreadable: it moves to the left of the line
+      const onEos = Math.abs(x - eosX) < halfWidth + 2;
+      const labelX = onEos ? eosX - halfWidth - 3 : x;
+      if (height > 40 && labelX - lastLabelX >= label.length * 5.2 + 4) {
+        svg.text(labelX, tickBottom - 14, label, `class="notification-label" font-size="8.5" text-anchor="middle" fill="${COLORS.notification}"`);
+        lastLabelX = labelX;
       }
     }
+    let lastActionEnd = Number.NEGATIVE_INFINITY;
     for (const other of panel.detail!.others) {
       const x = xOfTime(panel, other.timeNs);
-      const y = tickBottom - 22;
+      // above the notification labels, so a diamond never sits on a tick
+      const y = Math.max(top + 6, tickBottom - 30);
       svg.add(`<path class="other-event" data-event="${escapeXml(other.name)}" data-time-ns="${other.timeNs}" d="M${r(x)} ${r(y - 4)}L${r(x + 4)} ${r(y)}L${r(x)} ${r(y + 4)}L${r(x - 4)} ${r(y)}Z" fill="${COLORS.other}"><title>${escapeXml(`${formatTime(other.timeNs, 1e3)}: ${other.text}`)}</title></path>`);
+      const label = other.label;
+      if (label && height > 40 && x + 6 >= lastActionEnd && x + 6 + label.length * 5.6 < PLOT_LEFT + PLOT_WIDTH) {
+        svg.text(x + 6, y + 3.5, label, `class="other-label" font-size="9" fill="${COLORS.other}"`);
+        lastActionEnd = x + 6 + label.length * 5.6 + 4;
+      }
     }
     return;
   }
@@ -555,7 +610,8 @@ function drawLegend(svg: SvgBuilder, top: number): number {
     { label: 'notification (packet count)', swatch: (x, y) => `<line x1="${x + 8}" y1="${y - 6}" x2="${x + 8}" y2="${y + 6}" stroke="${COLORS.notification}" stroke-width="1.5"/>` },
     { label: 'underflow, repeat', swatch: (x, y) => `<rect x="${x}" y="${y - 6}" width="16" height="12" fill="url(#hatch-repeat)" stroke="${COLORS.underflowRepeat}"/>` },
     { label: 'underflow, silence', swatch: (x, y) => `<rect x="${x}" y="${y - 6}" width="16" height="12" fill="${COLORS.underflowSilence}"/>` },
-    { label: 'glitch region', swatch: (x, y) => `<rect x="${x}" y="${y - 6}" width="16" height="12" fill="${COLORS.glitch}" stroke="#e57373" stroke-width="0.5"/>` },
+    { label: 'glitch (labelled by kind)', swatch: (x, y) => `<rect x="${x}" y="${y - 6}" width="16" height="12" fill="${COLORS.glitch}" stroke="#e57373" stroke-width="0.5"/>` },
+    { label: 'EOS write (square)', swatch: (x, y) => `<rect x="${x + 4}" y="${y - 4}" width="8" height="8" fill="${COLORS.status.success}" stroke="#000000"/>` },
     { label: 'EOS', swatch: (x, y) => `<line x1="${x + 8}" y1="${y - 7}" x2="${x + 8}" y2="${y + 7}" stroke="${COLORS.eos}" stroke-width="1.5" stroke-dasharray="5 3"/>` },
     { label: 'FIFO overshoot after EOS', swatch: (x, y) => `<rect x="${x}" y="${y - 6}" width="16" height="12" fill="${COLORS.overshoot}" fill-opacity="0.75"/>` },
     { label: 'waveOut starvation', swatch: (x, y) => `<rect x="${x}" y="${y - 6}" width="16" height="12" fill="${COLORS.waveOutStarved}" fill-opacity="0.8"/>` },
@@ -579,6 +635,14 @@ function drawLegend(svg: SvgBuilder, top: number): number {
   svg.text(20, top + 32 + Math.ceil(items.length / perRow) * 20, 'Write marks sit in the buffer slot of their packet (packet mod notifications), labelled with the packet number; hover a mark for its status and margin.', `font-size="10" fill="${COLORS.muted}"`);
   svg.add('</g>');
   return top + 32 + Math.ceil(items.length / perRow) * 20 + 6;
+}
+
+/** The run's model time as the summary gives it; the drawing may reach further (the FIFO plays out after EOS). */
+function modelTimeText(timeline: Timeline): string {
+  const modelTimeNs = timeline.summary?.modelTimeNs;
+  if (typeof modelTimeNs !== 'number') return `${readableTime(timeline.endNs)} of model time`;
+  const drawnTo = timeline.endNs > modelTimeNs ? ` (drawn to ${readableTime(timeline.endNs)}: what the device still played after it)` : '';
+  return `${readableTime(modelTimeNs)} of model time${drawnTo}`;
 }
 
 /** A time at a readable precision: µs below 10 s, ms above. */

@@ -4,7 +4,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RunSummary } from '../report/summary.js';
 import { silenceByte, WavReader, WavWriter, type WavFormat } from '../wav/index.js';
-import type { CountExpectation, RangeExpectation, Scenario } from './model.js';
+import type { CountExpectation, GlitchExpectation, RangeExpectation, Scenario } from './model.js';
+import type { Glitch, GlitchKind } from '../report/glitches.js';
 import { count } from '../text/count.js';
 
 export interface ExpectationResult {
@@ -53,7 +54,10 @@ function countValue(summary: RunSummary, name: string): number {
     case 'underrun.packets': return summary.underrun.packets;
     case 'usb.bytesPerFrameMin': return summary.usb?.bytesPerFrame.min ?? 0;
     case 'usb.bytesPerFrameMax': return summary.usb?.bytesPerFrame.max ?? 0;
-    default: return sectionCount(summary, name);
+    case 'glitches.total': return summary.glitchTotal;
+    default:
+      if (name.startsWith('glitches.')) return summary.glitchCounts[name.slice('glitches.'.length) as GlitchKind] ?? 0;
+      return sectionCount(summary, name);
   }
 }
 
@@ -91,6 +95,7 @@ export function checkExpectations(scenario: Scenario, outcome: RunOutcome, updat
     const actual = (summary.waveOut?.doneOrder ?? []).slice(0, expect.doneOrder.value.length);
     results.push({ name: 'waveOut.doneOrder', line: expect.doneOrder.position.line, expected: expect.doneOrder.value.join(', '), actual: actual.join(', '), held: actual.join(',') === expect.doneOrder.value.join(',') });
   }
+  if (expect.glitches) results.push(checkGlitches(expect.glitches.value, expect.glitches.position.line, summary));
   if (expect.goldenWav) results.push(checkGolden(expect.goldenWav.path, expect.goldenWav.position.line, outcome, updateGolden));
   if (scenario.timeline.length > 0) {
     const notRun = outcome.actionsNotRun;
@@ -100,6 +105,27 @@ export function checkExpectations(scenario: Scenario, outcome: RunOutcome, updat
     });
   }
   return results;
+}
+
+function describeGlitchEntry(entry: GlitchExpectation | Glitch, fields: readonly string[]): string {
+  const parts = [entry.kind];
+  if (fields.includes('startFrame')) parts.push(`from ${entry.startFrame}`);
+  if (fields.includes('frameCount')) parts.push(`${entry.frameCount} frames`);
+  if (fields.includes('packetNumber')) parts.push(`packet ${entry.packetNumber}`);
+  return parts.join(' ');
+}
+
+function checkGlitches(expected: readonly GlitchExpectation[], line: number, summary: RunSummary): ExpectationResult {
+  const fields = ['startFrame', 'frameCount', 'packetNumber'] as const;
+  const given = (entry: GlitchExpectation): string[] => fields.filter((field) => entry[field] !== undefined);
+  const actual = summary.glitches;
+  const expectedText = expected.length === 0 ? 'no glitches' : expected.map((entry) => describeGlitchEntry(entry, given(entry))).join('; ');
+  const actualText = actual.length === 0 ? 'no glitches' : actual.map((glitch, index) => describeGlitchEntry(glitch, expected[index] ? given(expected[index]!) : fields)).join('; ');
+  const held = actual.length === expected.length && expected.every((entry, index) => {
+    const glitch = actual[index]!;
+    return glitch.kind === entry.kind && given(entry).every((field) => glitch[field as keyof Glitch] === entry[field as keyof GlitchExpectation]);
+  });
+  return { name: 'glitches', line, expected: expectedText, actual: actualText, held };
 }
 
 function checkRange(index: number, range: RangeExpectation, outcome: RunOutcome): ExpectationResult {

@@ -2,6 +2,7 @@
 // scenarios as <error>.
 import type { ScenarioResult } from './runner.js';
 import { count } from '../text/count.js';
+import { describeGlitch } from '../report/glitches.js';
 
 export function escapeXml(text: string): string {
   return text
@@ -20,6 +21,22 @@ export function failureLines(result: ScenarioResult): string[] {
     .map((expectation) => `${expectation.name}${expectation.line > 0 ? ` (line ${expectation.line})` : ''}: expected ${expectation.expected}, actual ${expectation.actual}`);
 }
 
+/** The run's glitch list as testcase properties (a count per kind) and system-out (one line each). */
+function glitchesOf(result: ScenarioResult): string[] {
+  const brief = result.brief;
+  if (!brief) return [];
+  const properties = [`        <property name="glitches" value="${brief.glitchTotal}"/>`];
+  for (const [kind, count] of Object.entries(brief.glitchCounts)) properties.push(`        <property name="glitches.${escapeXml(kind)}" value="${count}"/>`);
+  const lines = ['      <properties>', ...properties, '      </properties>'];
+  if (brief.glitchTotal > 0) {
+    // the rate is not in the brief: lengths in frames say enough here
+    const text = brief.glitches.map((glitch) => describeGlitch(glitch, 0)).join('\n');
+    const more = brief.glitchTotal > brief.glitches.length ? `\n… ${brief.glitchTotal - brief.glitches.length} more in summary.json` : '';
+    lines.push(`      <system-out>${escapeXml(`glitches: ${brief.glitchTotal}\n${text}${more}`)}</system-out>`);
+  }
+  return lines;
+}
+
 export function junitXml(results: readonly ScenarioResult[], suiteName = 'wavert run'): string {
   const failures = results.filter((result) => result.status === 'failed').length;
   const errors = results.filter((result) => result.status === 'invalid' || result.status === 'error').length;
@@ -32,11 +49,13 @@ export function junitXml(results: readonly ScenarioResult[], suiteName = 'wavert
   ];
   for (const result of results) {
     const open = `    <testcase name="${escapeXml(result.name)}" classname="wavert.scenario" file="${escapeXml(result.file)}" time="${seconds(result.wallMs)}"`;
-    if (result.status === 'passed') {
+    const glitchLines = glitchesOf(result);
+    if (result.status === 'passed' && glitchLines.length === 0) {
       lines.push(`${open}/>`);
       continue;
     }
     lines.push(`${open}>`);
+    lines.push(...glitchLines);
     if (result.status === 'failed') {
       const failed = failureLines(result);
       lines.push(`      <failure type="expectation" message="${escapeXml(`${count(failed.length, 'expectation')} failed`)}">${escapeXml(failed.join('\n'))}</failure>`);

@@ -10,7 +10,7 @@ import { resolveStreamConfig, type ClientConfig, type StreamConfig, type Transpo
 import type { UsbSpeed } from '../transport/index.js';
 import { pcmFormat, WavReader, type WavFormat } from '../wav/index.js';
 import { actionDefinition } from './actions.js';
-import type { CountExpectation, Expectations, InputSpec, RangeExpectation, Scenario, SignalKind, TimelineEntry } from './model.js';
+import type { CountExpectation, Expectations, InputSpec, RangeExpectation, Scenario, SignalKind, TimelineEntry, GlitchExpectation } from './model.js';
 import { scenarioSpec } from './schema.js';
 import { deriveSeed } from './seeds.js';
 import { formatProblem, NodeValidator, type Position } from './validate.js';
@@ -238,6 +238,9 @@ function resolveExpectations(directory: string, raw: Raw, at: (path: string) => 
   for (const name of ['events', 'frames', 'packets']) {
     if (underrun[name] !== undefined) counts.push({ name: `underrun.${name}`, count: underrun[name]!, position: at(`expect.underrun.${name}`) });
   }
+  for (const [kind, kindCount] of Object.entries((raw.glitchCounts as Record<string, CountExpectation> | undefined) ?? {})) {
+    counts.push({ name: `glitches.${kind}`, count: kindCount, position: at(`expect.glitchCounts.${kind}`) });
+  }
   for (const section of ['waveOut', 'usb']) {
     const sectionRaw = (raw[section] as Raw | undefined) ?? {};
     for (const [name, value] of Object.entries(sectionRaw)) {
@@ -272,5 +275,6 @@ function resolveExpectations(directory: string, raw: Raw, at: (path: string) => 
     goldenWav: typeof raw.goldenWav === 'string' ? { path: resolve(directory, raw.goldenWav), position: at('expect.goldenWav') } : null,
     ranges,
     doneOrder: doneOrderRaw ? { value: doneOrderRaw, position: at('expect.waveOut.doneOrder') } : null,
+    glitches: Array.isArray(raw.glitches) ? { value: raw.glitches as GlitchExpectation[], position: at('expect.glitches') } : null,
   };
 }

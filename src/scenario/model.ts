@@ -46,6 +46,13 @@ export interface RangeExpectation {
   check: RangeCheck;
 }
 
+export interface GlitchExpectation {
+  kind: string;
+  startFrame?: number;
+  frameCount?: number;
+  packetNumber?: number;
+}
+
 export interface Expectations {
   statuses: Array<{ name: string; count: CountExpectation; position: Position }>;
   counts: Array<{ name: string; count: CountExpectation; position: Position }>;
@@ -53,6 +60,8 @@ export interface Expectations {
   outputSha256: { value: string; position: Position } | null;
   goldenWav: { path: string; position: Position } | null;
   ranges: RangeExpectation[];
+  /** The glitch list, entry by entry (only the fields given are compared). */
+  glitches: { value: GlitchExpectation[]; position: Position } | null;
   /** waveOut: header ids in the order their WOM_DONE came (a prefix of the run's order). */
   doneOrder: { value: number[]; position: Position } | null;
 }

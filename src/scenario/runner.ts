@@ -1,5 +1,6 @@
 // Runs one scenario: input, session, timeline, then rendered.wav, trace.ndjson and summary.json in its
 // output folder, and the expectations checked. Never throws: every outcome is a ScenarioResult.
+import type { Glitch } from '../report/glitches.js';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -25,6 +26,9 @@ const MAX_INPUT_BYTES = 512 * 1024 * 1024;
 const SINK_TICK_NS = 50_000_000;
 
 /** Called once per scenario after its outputs are written (the timeline report draws timeline.svg here). */
+/** Glitches carried back from a worker for the table and JUnit (summary.json has them all). */
+const BRIEF_GLITCHES = 50;
+
 export type ScenarioReportHook = (directory: string, traceEvents: ReadonlyArray<Record<string, unknown>>, summary: ScenarioSummary, scenario: Scenario) => void;
 
 export interface ScenarioRunOptions {
@@ -48,7 +52,11 @@ export interface ScenarioResult {
   expectations: ExpectationResult[];
   outputDir: string | null;
   wallMs: number;
-  brief: { statuses: Record<string, number>; underrunEvents: number; underrunFrames: number; notifications: number; packetsWritten: number } | null;
+  brief: {
+    statuses: Record<string, number>; underrunEvents: number; underrunFrames: number; notifications: number; packetsWritten: number;
+    /** The run's glitches: the count per kind (non-zero ones), the total and the first listed. */
+    glitchCounts: Record<string, number>; glitchTotal: number; glitches: Glitch[];
+  } | null;
 }
 
 export interface ActionRecord {
@@ -101,6 +109,9 @@ export async function runScenarioFile(path: string, options: ScenarioRunOptions,
         underrunFrames: summary.underrun.frames,
         notifications: summary.notifications,
         packetsWritten: summary.packetsWritten,
+        glitchCounts: Object.fromEntries(Object.entries(summary.glitchCounts).filter(([, count]) => count > 0)),
+        glitchTotal: summary.glitchTotal,
+        glitches: summary.glitches.slice(0, BRIEF_GLITCHES),
       },
     };
   } catch (error) {

@@ -1,4 +1,5 @@
 // The scenario file's fields: validated by validate.ts and published as schema/scenario.schema.json.
+import { glitchKinds } from '../report/glitches.js';
 import { profiles, statusNames, underflowPolicies } from '../engine/index.js';
 import { mmResultNames } from '../client/waveout-constants.js';
 import { MAX_BYTES_PER_INTERVAL, usbIntervals, usbSpeeds, win32ErrorNames } from '../transport/index.js';
@@ -151,6 +152,23 @@ const expectSpec: ObjectSpec = {
     outputFrames: count('frames the device played (rendered.wav), FIFO overshoot included'),
     fifoOvershootBytes: count('bytes read by the FIFO past the EOS point'),
     eosReached: boolean('whether the DMA reached the EOS point'),
+    glitches: {
+      kind: 'list',
+      maxItems: 1000,
+      description: "the run's glitch list exactly, in output order (DESIGN §13); each entry checks the fields it gives",
+      item: {
+        kind: 'object',
+        description: 'one glitch',
+        fields: {
+          kind: choice(glitchKinds, 'the kind of glitch'),
+          startFrame: integer(0, MAX_FRAMES * 2, 'first output frame (rendered.wav) where it is heard'),
+          frameCount: integer(0, MAX_FRAMES * 2, 'output frames it lasts'),
+          packetNumber: integer(0, 0xffff_ffff, 'the (first) packet it belongs to'),
+        },
+        required: ['kind'],
+      },
+    },
+    glitchCounts: { kind: 'map', keys: [...glitchKinds, 'total'], value: count('glitches of this kind'), description: "glitches per kind (and 'total'); only the listed kinds are checked, 0 asserts absence" },
     waveOut: {
       kind: 'object',
       description: 'waveOut (client.kind: waveout): the summary counters, return values by MMRESULT name, and the WOM_DONE order',

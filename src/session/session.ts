@@ -90,8 +90,14 @@ export class Session {
       ? new UsbIsochTransport(this.scheduler, options.format, options.output, resolveUsbConfig(transport, options.format), {
         burstFrames: this.stream.packetFrameCount,
         trace: this.trace ? (timeNs, fields) => this.recorder.traceEvent('usb', timeNs, fields) : null,
+        glitch: (glitch) => this.recorder.glitch(glitch),
       })
       : null;
+    // through USB, rendered.wav is what the device played: the stream's glitches move by the gaps inserted before them
+    if (this.usb) {
+      const usb = this.usb;
+      this.recorder.mapOutputFrames((dmaFrame) => usb.deviceFrameOf(dmaFrame));
+    }
     this.stream.attachOutput(this.usb ?? options.output);
     const client = options.client ?? { kind: 'packet' };
     const prerollPackets = this.config.profile === 'sysvad' ? 1 : this.config.notifications;
@@ -105,7 +111,7 @@ export class Session {
         // the queue ran dry: the end of the packet went out as silence
         starved: (packetNumber, silentFrames) => this.recorder.glitchInPacket({
           kind: 'waveout-starvation', packetNumber, offsetFrames: this.stream.packetFrameCount - silentFrames, frameCount: silentFrames,
-          cause: `the waveOut queue ran dry: packet ${packetNumber} carried ${silentFrames} frames of silence`,
+          cause: 'the waveOut queue ran dry: the driver sent silence in place of audio',
         }),
       });
       const app = new WaveOutApplication(this.scheduler, device, options.source, {

@@ -3,6 +3,7 @@ import { silenceValueFor, type AudioFormat, type DmaOutput } from '../engine/ind
 import { framesDueIn, type ResolvedUsbConfig } from './usb-config.js';
 import { IsochOutPipe, type IsochTransfer } from './usb-pipe.js';
 import { ERROR_GEN_FAILURE, win32ErrorName } from './win32-errors.js';
+import type { GlitchInput } from '../report/glitches.js';
 
 /** Where the transport reports submissions, failures and gaps for the run's trace (`usb` events). */
 export type UsbTrace = (timeNs: number, fields: Record<string, unknown>) => void;
@@ -11,7 +12,11 @@ export interface UsbTransportOptions {
   /** Largest piece the DMA hands over at once (a packet): the start threshold covers it. */
   burstFrames: number;
   trace?: UsbTrace | null;
+  /** Where the transport reports what it makes the listener hear (gaps, lost transfers), in device frames. */
+  glitch?: ((glitch: GlitchInput) => void) | null;
 }
+
+const MAX_FRAME_MAP_POINTS = 100_000;
 
 /** What the `usb` summary section shows. */
 export interface UsbSummary {
@@ -60,6 +65,12 @@ export class UsbIsochTransport implements DmaOutput {
   private readonly blockAlign: number;
   private readonly sampleRate: number;
   private readonly trace: UsbTrace | null;
+  private readonly glitch: ((glitch: GlitchInput) => void) | null;
+  /** DMA frames taken from the accumulator (played or lost); device frames = DMA frames + the offset from here on. */
+  private dmaFramesPlayed = 0;
+  private dmaFramesIn = 0;
+  private readonly mapDmaFrame: number[] = [0];
+  private readonly mapOffset: number[] = [0];
   private transportState: UsbTransportState = 'filling';
 
   private readonly ring: Buffer;
@@ -99,6 +110,7 @@ export class UsbIsochTransport implements DmaOutput {
     this.blockAlign = format.blockAlign;
     this.sampleRate = format.sampleRate;
     this.trace = options.trace ?? null;
+    this.glitch = options.glitch ?? null;
     this.pipe = new IsochOutPipe(scheduler, config, (transfer, timeNs) => this.completed(transfer, timeNs));
     this.registered = Buffer.alloc(config.transferBytes * config.transfersInFlight);
     this.handle = this.pipe.registerIsochBuffer(this.registered);
@@ -123,7 +135,13 @@ export class UsbIsochTransport implements DmaOutput {
   writeFrom(source: Buffer, offsetInBytes: number, lengthInBytes: number): void {
     const free = this.ring.length - this.ringUsed;
     const accepted = Math.min(lengthInBytes, free - (free % this.blockAlign));
-    if (accepted < lengthInBytes) this.overflowFrames += (lengthInBytes - accepted) / this.blockAlign;
+    if (accepted < lengthInBytes) {
+      const lost = (lengthInBytes - accepted) / this.blockAlign;
+      this.overflowFrames += lost;
+      this.shiftMap(this.dmaFramesIn + accepted / this.blockAlign, -lost);
+      this.glitch?.({ kind: 'usb-gap', startFrame: this.deviceFrameOf(this.dmaFramesIn + accepted / this.blockAlign), frameCount: 0, timeNs: this.scheduler.timeNs, cause: 'the USB accumulator was full: DMA audio was dropped before the bus' });
+    }
+    this.dmaFramesIn += lengthInBytes / this.blockAlign;
     let writePos = (this.ringRead + this.ringUsed) % this.ring.length;
     let from = offsetInBytes;
     let remaining = accepted;
@@ -272,15 +290,46 @@ export class UsbIsochTransport implements DmaOutput {
     this.ringUsed -= lengthInBytes;
   }
 
+  /** The frame of the device's output (rendered.wav through USB) where DMA output frame `dmaFrame` was played. */
+  deviceFrameOf(dmaFrame: number): number {
+    let low = 0;
+    let high = this.mapDmaFrame.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (this.mapDmaFrame[middle]! <= dmaFrame) low = middle;
+      else high = middle - 1;
+    }
+    return dmaFrame + this.mapOffset[low]!;
+  }
+
+  private shiftMap(dmaFrame: number, byFrames: number): void {
+    const last = this.mapDmaFrame.length - 1;
+    const offset = this.mapOffset[last]! + byFrames;
+    if (this.mapDmaFrame[last] === dmaFrame) this.mapOffset[last] = offset;
+    else if (this.mapDmaFrame.length < MAX_FRAME_MAP_POINTS) {
+      this.mapDmaFrame.push(dmaFrame);
+      this.mapOffset.push(offset);
+    }
+  }
+
+  /** Silence the device plays where DMA audio should have been: a glitch, and the map shifts by what was inserted. */
+  private audibleSilence(frames: number, insertedFrames: number, timeNs: number, cause: string): void {
+    if (frames <= 0) return;
+    this.glitch?.({ kind: 'usb-gap', startFrame: this.audioFrames + this.silenceFrames, frameCount: frames, timeNs, cause });
+    if (insertedFrames > 0) this.shiftMap(this.dmaFramesPlayed, insertedFrames);
+    this.emitSilence(frames, timeNs);
+  }
+
   /** The device played the transfer's services: the gap before it, then each packet (and its silence). */
   private completed(transfer: IsochTransfer, timeNs: number): void {
     if (transfer.gapIntervalsBefore > 0 && transfer.gapAudible) {
       const firstGap = transfer.startInterval - transfer.gapIntervalsBefore;
-      for (let interval = firstGap; interval < transfer.startInterval; interval++) {
-        this.emitSilence(framesDueIn(interval, this.sampleRate, this.config.intervalsPerSecond), timeNs);
-        this.frames++;
-        this.emptyFrames++;
-      }
+      let gapFrames = 0;
+      for (let interval = firstGap; interval < transfer.startInterval; interval++) gapFrames += framesDueIn(interval, this.sampleRate, this.config.intervalsPerSecond);
+      const gapStartNs = timeNs - transfer.intervalCount * this.config.periodNs - transfer.gapIntervalsBefore * this.config.periodNs;
+      this.audibleSilence(gapFrames, gapFrames, gapStartNs, 'the host fell behind: ContinueStream failed, the stream restarted and the (micro)frames skipped played silence');
+      this.frames += transfer.gapIntervalsBefore;
+      this.emptyFrames += transfer.gapIntervalsBefore;
       this.trace?.(timeNs, { kind: 'gap', fromInterval: firstGap, intervals: transfer.gapIntervalsBefore });
     }
     const buffer = this.pipe.buffer(transfer.handle)!;
@@ -289,14 +338,17 @@ export class UsbIsochTransport implements DmaOutput {
       const silent = transfer.silentFrames[index]!;
       if (bytes === 0 && silent === 0) continue;
       this.frames++;
+      const serviceNs = timeNs - (transfer.intervalCount - index) * this.config.periodNs;
       if (transfer.dropped) {
-        this.emitSilence(bytes / this.blockAlign + silent, timeNs);
+        this.audibleSilence(bytes / this.blockAlign + silent, silent, serviceNs, 'a transfer was lost on the bus: its audio never played');
+        this.dmaFramesPlayed += bytes / this.blockAlign;
         this.emptyFrames++;
         continue;
       }
       if (bytes > 0) {
         this.output?.writeFrom(buffer, transfer.offsetInBytes + index * this.config.maxBytesPerInterval, bytes, timeNs);
         this.audioFrames += bytes / this.blockAlign;
+        this.dmaFramesPlayed += bytes / this.blockAlign;
         // the last, shorter service of the file says nothing about the rate pattern
         if (index !== transfer.endOfAudioIndex) {
           if (bytes < this.minBytesPerFrame) this.minBytesPerFrame = bytes;
@@ -307,7 +359,7 @@ export class UsbIsochTransport implements DmaOutput {
       }
       if (silent > 0) {
         this.underrunFrames += silent;
-        this.emitSilence(silent, timeNs);
+        this.audibleSilence(silent, silent, serviceNs, 'the USB transport had no audio ready for the service (a USB-level underrun)');
       }
     }
     if (transfer.dropped) this.droppedTransfers++;

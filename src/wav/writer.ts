@@ -3,9 +3,11 @@ import * as fs from 'node:fs';
 import { IoError } from '../errors.js';
 import { describeIoFailure } from '../errors.js';
 import { writeFully } from './fd-io.js';
+import { WriteBehind } from './write-behind.js';
 import { formatProblem, formatTagOf, WAVE_FORMAT_EXTENSIBLE, WAVE_FORMAT_PCM, type WavFormat } from './format.js';
 
 const BUFFER_SIZE_IN_BYTES = 1024 * 1024;
+const WRITE_BEHIND_SLOTS = 4;
 const UNKNOWN_SIZE = 0xffffffff;
 const KSDATAFORMAT_GUID_TAIL = [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71];
 
@@ -63,6 +65,14 @@ function nextWriterState(state: WriterState, event: 'close' | 'abort'): WriterSt
   return event === 'close' ? 'closed' : 'aborted';
 }
 
+export interface WavWriterOptions {
+  /**
+   * Write a regular file from a second thread once the output passes one buffer, so the copies into the page cache
+   * overlap the caller's work (a render); small outputs, stdout, pipes and devices are written synchronously.
+   */
+  writeBehind?: boolean;
+}
+
 export class WavWriter {
   /** Path as given, or 'stdout'. */
   readonly label: string;
@@ -70,37 +80,46 @@ export class WavWriter {
   private readonly fd: number;
   private readonly path: string | null;
   private readonly header: HeaderLayout;
-  private readonly buffer: Buffer;
+  /** Regular files are written at explicit positions (so a second thread can write them); others in sequence. */
+  private readonly positioned: boolean;
+  private readonly writeBehindWanted: boolean;
+  private writeBehind: WriteBehind | null = null;
+  private buffer: Buffer;
   private fillInBytes = 0;
+  private positionInBytes = 0;
   private audioBytesWritten = 0;
   private state: WriterState = 'open';
 
-  private constructor(fd: number, path: string | null, format: WavFormat, header: HeaderLayout) {
+  private constructor(fd: number, path: string | null, format: WavFormat, header: HeaderLayout, positioned: boolean, writeBehind: boolean) {
     this.fd = fd;
     this.path = path;
     this.label = path ?? 'stdout';
     this.format = format;
     this.header = header;
-    this.buffer = Buffer.alloc(BUFFER_SIZE_IN_BYTES);
+    this.positioned = positioned;
+    this.writeBehindWanted = writeBehind && positioned;
+    this.buffer = Buffer.allocUnsafe(BUFFER_SIZE_IN_BYTES);
   }
 
   /** Creates (truncates) the file and writes its header; '-' streams to stdout with sizes 0xFFFFFFFF. */
-  static create(path: string, format: WavFormat): WavWriter {
+  static create(path: string, format: WavFormat, options: WavWriterOptions = {}): WavWriter {
     const problem = formatProblem(format);
     if (problem !== undefined) throw new RangeError(`WavWriter.create: the format ${problem}`);
     const header = wavHeader(format);
     const toStdout = path === '-';
     let fd: number;
+    let regularFile = false;
     if (toStdout) {
       fd = 1;
     } else {
       try {
         fd = fs.openSync(path, 'w');
+        regularFile = fs.fstatSync(fd).isFile();
       } catch (error) {
         throw new IoError(`cannot create ${path}: ${describeIoFailure(error)}`);
       }
     }
-    const writer = new WavWriter(fd, toStdout ? null : path, format, header);
+    const writer = new WavWriter(fd, toStdout ? null : path, format, header, regularFile, options.writeBehind ?? false);
     try {
       writer.writeRaw(header.bytes, 0, header.bytes.length);
     } catch (error) {
@@ -120,31 +139,38 @@ export class WavWriter {
   }
 
   /**
-   * Appends `lengthInBytes` of `source` from `offsetInBytes`: one copy into the write buffer (none for a piece at
-   * least as large as the buffer). A WavWriter is a DmaOutput: the DMA's transfers land here directly.
+   * Appends `lengthInBytes` of `source` from `offsetInBytes`: one copy into the write buffer (none for a large piece
+   * written synchronously). A WavWriter is a DmaOutput: the DMA's transfers land here directly.
    */
   writeFrom(source: Buffer, offsetInBytes: number, lengthInBytes: number): void {
     if (this.state !== 'open') throw new Error(`WavWriter: ${this.label} is already closed`);
     this.audioBytesWritten += lengthInBytes;
-    if (this.fillInBytes + lengthInBytes > this.buffer.length) {
-      this.flush();
-      if (lengthInBytes >= this.buffer.length) {
-        this.writeRaw(source, offsetInBytes, lengthInBytes);
+    let from = offsetInBytes;
+    let remaining = lengthInBytes;
+    while (remaining > 0) {
+      if (this.fillInBytes === this.buffer.length) this.flush(false);
+      if (this.fillInBytes === 0 && remaining >= this.buffer.length && this.writeBehind === null) {
+        this.writeRaw(source, from, remaining);
         return;
       }
+      const size = Math.min(remaining, this.buffer.length - this.fillInBytes);
+      source.copy(this.buffer, this.fillInBytes, from, from + size);
+      this.fillInBytes += size;
+      from += size;
+      remaining -= size;
     }
-    source.copy(this.buffer, this.fillInBytes, offsetInBytes, offsetInBytes + lengthInBytes);
-    this.fillInBytes += lengthInBytes;
   }
 
   /** Flushes, patches the sizes (files only), closes. For stdout the header keeps 0xFFFFFFFF sizes (streaming). */
   close(): void {
     if (this.state !== 'open') return;
     try {
-      this.flush();
+      this.flush(true);
+      this.finishWriteBehind(true);
       if (this.path !== null) this.patchSizes();
     } finally {
       this.state = nextWriterState(this.state, 'close');
+      this.finishWriteBehind(false);
       this.closeFd();
     }
   }
@@ -153,15 +179,53 @@ export class WavWriter {
   abort(): void {
     if (this.state !== 'open') return;
     this.state = nextWriterState(this.state, 'abort');
+    this.finishWriteBehind(false);
     this.closeFd();
     if (this.path !== null) fs.rmSync(this.path, { force: true });
   }
 
-  private flush(): void {
+  /** Writes the buffer out; a full buffer that is not the last one starts (or goes to) the write-behind thread. */
+  private flush(last: boolean): void {
     if (this.fillInBytes === 0) return;
     const length = this.fillInBytes;
     this.fillInBytes = 0;
-    this.writeRaw(this.buffer, 0, length);
+    if (this.writeBehind === null && this.writeBehindWanted && !last) {
+      this.writeRaw(this.buffer, 0, length);
+      this.startWriteBehind();
+      return;
+    }
+    if (this.writeBehind === null) {
+      this.writeRaw(this.buffer, 0, length);
+      return;
+    }
+    this.writeBehind.submit(length, this.positionInBytes);
+    this.positionInBytes += length;
+    this.throwIfFailed(this.writeBehind.failure());
+    this.buffer = this.writeBehind.nextSlot();
+  }
+
+  private startWriteBehind(): void {
+    try {
+      this.writeBehind = new WriteBehind(this.fd, BUFFER_SIZE_IN_BYTES, WRITE_BEHIND_SLOTS);
+    } catch {
+      // no thread to be had (resource limits): writing synchronously gives the same bytes
+      return;
+    }
+    this.buffer = this.writeBehind.nextSlot();
+  }
+
+  /** Waits for the thread to write everything handed to it, then ends it; `report` throws its first failure. */
+  private finishWriteBehind(report: boolean): void {
+    const writeBehind = this.writeBehind;
+    if (writeBehind === null) return;
+    const failure = writeBehind.drain();
+    if (report) this.throwIfFailed(failure);
+    writeBehind.stop();
+    this.writeBehind = null;
+  }
+
+  private throwIfFailed(code: string | null): void {
+    if (code !== null) throw new IoError(`cannot write ${this.label}: ${describeIoFailure({ code })}`);
   }
 
   private patchSizes(): void {
@@ -190,7 +254,8 @@ export class WavWriter {
 
   private writeRaw(bytes: Uint8Array, offsetInBytes: number, length: number): void {
     try {
-      writeFully(this.fd, bytes, offsetInBytes, length, null);
+      writeFully(this.fd, bytes, offsetInBytes, length, this.positioned ? this.positionInBytes : null);
+      this.positionInBytes += length;
     } catch (error) {
       throw new IoError(`cannot write ${this.label}: ${describeIoFailure(error)}`);
     }

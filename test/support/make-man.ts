@@ -2,12 +2,12 @@
 import { writeFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { manPage } from '../../src/cli/man-page.js';
-import { createProgram } from '../../src/cli/program.js';
+import { createFullProgram } from '../../src/cli/program.js';
 
-export function currentManPage(): string {
+export async function currentManPage(): Promise<string> {
   const io = { stdout: new PassThrough(), stderr: new PassThrough(), stdin: new PassThrough(), env: {}, cwd: process.cwd() };
-  return manPage(createProgram(io, () => undefined));
+  return manPage(await createFullProgram(io));
 }
 
 const target = process.argv[2];
-if (target !== undefined && process.argv[1]?.endsWith('make-man.js')) writeFileSync(target, currentManPage());
+if (target !== undefined && process.argv[1]?.endsWith('make-man.js')) writeFileSync(target, await currentManPage());

@@ -1,0 +1,112 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadScenario, readWholeWav, renderSignal, runScenario, MemorySource } from '../src/scenario/index.js';
+import { Session } from '../src/session/index.js';
+import { createLatencySampler } from '../src/client/latency.js';
+import { SeededRandom } from '../src/client/random.js';
+import { WavReader, type WavFormat } from '../src/wav/index.js';
+import type { Glitch } from '../src/report/glitches.js';
+import { CaptureOutput } from './support/model.js';
+import { counterPeriod, counterValues, discontinuities, uncovered } from './support/counter.js';
+
+// The rule of DESIGN §13: with a frame-counter input, every discontinuity in what the device played lies inside a
+// listed glitch (or on the frame just after one), and a run whose output has none lists no glitch.
+
+const LIBRARY = join(process.cwd(), 'fixtures', 'scenarios');
+/** The application itself asks for these jumps (a loop plays headers again; a reset drops the queue). */
+const INTENDED_JUMPS = new Set(['waveout-loop', 'waveout-break-loop', 'waveout-reset']);
+
+function format(bitsPerSample: number, channels: number, sampleRate: number, encoding: 'pcm' | 'float' = 'pcm'): WavFormat {
+  return { encoding, channels, sampleRate, bitsPerSample, blockAlign: channels * (bitsPerSample / 8) } as WavFormat;
+}
+
+function counterInput(wavFormat: WavFormat, frames: number): Buffer {
+  return renderSignal({ type: 'counter', format: wavFormat, frames, frequencyHz: 0, toFrequencyHz: 0, amplitude: 0, seed: 1 });
+}
+
+function check(label: string, output: Buffer, wavFormat: WavFormat, inputFrames: number, glitches: readonly Glitch[]): void {
+  const jumps = discontinuities(counterValues(output, wavFormat), inputFrames, counterPeriod(wavFormat));
+  const missed = uncovered(jumps, glitches);
+  assert.deepEqual(missed.slice(0, 10), [], `${label}: discontinuities at output frames ${missed.slice(0, 10).join(', ')} are in no glitch (${glitches.length} listed: ${glitches.slice(0, 3).map((g) => `${g.kind} ${g.startFrame}+${g.frameCount}`).join('; ')})`);
+  if (jumps.length === 0) assert.deepEqual(glitches.map((g) => `${g.kind} at ${g.startFrame}`), [], `${label}: a clean output lists no glitch`);
+}
+
+test('when every scenario of the library plays a frame counter then every discontinuity heard is inside a listed glitch', async () => {
+  const outDir = mkdtempSync(join(tmpdir(), 'wavert-glitch-library-'));
+  try {
+    const files = readdirSync(LIBRARY).filter((name) => /\.(ya?ml|json)$/.test(name)).sort();
+    assert.ok(files.length >= 30, `the library has ${files.length} scenarios`);
+    let checked = 0;
+    for (const name of files) {
+      const scenario = loadScenario(join(LIBRARY, name));
+      if (INTENDED_JUMPS.has(scenario.name)) continue;
+      let wavFormat: WavFormat;
+      let frames: number;
+      if (scenario.input.type === 'file') {
+        const reader = WavReader.open(scenario.input.path);
+        wavFormat = reader.format;
+        frames = reader.frameCount ?? 0;
+        reader.close();
+      } else {
+        wavFormat = scenario.input.format;
+        frames = scenario.input.frames;
+      }
+      scenario.input = { type: 'counter', format: wavFormat, frames, frequencyHz: 0, toFrequencyHz: 0, amplitude: 0, seed: 1 };
+      const summary = await runScenario(scenario, { outDir });
+      const { bytes } = readWholeWav(join(outDir, scenario.name, 'rendered.wav'));
+      check(scenario.name, bytes, wavFormat, frames, summary.glitches);
+      checked++;
+    }
+    assert.ok(checked >= 30);
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+});
+
+test('when stream options and client latencies are swept at random (seeded) then every discontinuity is inside a listed glitch and clean runs list none', () => {
+  const random = new SeededRandom(20261201);
+  const pick = <T>(values: readonly T[]): T => values[Math.floor(random.next() * values.length)]!;
+  const formats = [format(16, 2, 48000), format(16, 1, 44100), format(24, 2, 96000), format(32, 1, 22050, 'float'), format(8, 1, 8000)];
+  let glitchy = 0;
+  let clean = 0;
+  for (let run = 0; run < 400; run++) {
+    const wavFormat = pick(formats);
+    const notifications = pick([1, 2, 2, 2, 3, 4]);
+    const bufferMs = pick([3, 5, 10, 20, 30]);
+    const profile = pick(['doc', 'doc', 'sysvad'] as const);
+    const packetNs = (bufferMs * 1e6) / notifications;
+    const latency = pick([
+      { kind: 'fixed', valueNs: 0 } as const,
+      { kind: 'fixed', valueNs: Math.round(packetNs * random.next() * 1.5) } as const,
+      { kind: 'uniform', minNs: 0, maxNs: Math.round(packetNs * (0.5 + random.next() * 1.5)) } as const,
+      { kind: 'lognormal', medianNs: Math.round(packetNs * 0.3), sigma: 1 } as const,
+    ]);
+    const frames = Math.round((wavFormat.sampleRate * (20 + random.next() * 120)) / 1000);
+    const stream = {
+      bufferMs, notifications, profile,
+      underflowPolicy: pick(['repeat', 'silence'] as const),
+      eosSilenceFill: pick([true, false, undefined]),
+      fifoBytes: pick([0, 0, wavFormat.blockAlign * 16, wavFormat.blockAlign * 100]),
+    };
+    const output = new CaptureOutput();
+    const session = new Session({
+      format: wavFormat, source: new MemorySource(counterInput(wavFormat, frames)), output, stream,
+      wakeLatency: createLatencySampler(latency, run + 1),
+    });
+    const summary = session.runVirtual(10e9);
+    const label = `run ${run} (${JSON.stringify({ ...stream, latency, rate: wavFormat.sampleRate, bits: wavFormat.bitsPerSample, frames })})`;
+    if (process.env.GLITCH_DEBUG === String(run)) {
+      const values = counterValues(output.bytes(), wavFormat);
+      const jumps = discontinuities(values, frames, counterPeriod(wavFormat));
+      console.log(JSON.stringify(summary.glitches, null, 1), jumps.slice(0, 20), [...values.slice(Math.max(0, jumps[0]! - 5), jumps[0]! + 5)], values.length);
+    }
+    check(label, output.bytes(), wavFormat, frames, summary.glitches);
+    if (summary.glitches.length > 0) glitchy++;
+    else clean++;
+  }
+  // the sweep must exercise both sides of the rule
+  assert.ok(glitchy >= 50 && clean >= 50, `${glitchy} runs with glitches, ${clean} clean`);
+});
