@@ -2,6 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureToneWav, writeSineWav } from './inputs.js';
+import { profileRun } from './profile.js';
 import { benchRuns, interleaved, medianOf, table, which, type BenchCommand, type Measurement } from './support.js';
 
 // `wavert render` side by side with `sox in.wav out.wav`, `cp` and a bare `node -e 0`, runs interleaved:
@@ -60,8 +61,13 @@ export function runRenderBench(outDir: string): Record<string, unknown> {
     { name: 'node -e 0', file: node, args: ['-e', '0'] },
   ];
   const tenMinutes = rowsOf(interleaved(tenMinuteCommands, runs));
-  for (const name of ['wavert', 'sox', 'cp']) rmSync(out(name), { force: true });
   printRows('render: 10 minutes of 48 kHz stereo 16-bit (115 MB) to a file', tenMinutes, runs, TEN_MINUTES_SECONDS);
+
+  // where the time goes, and what each copy of the audio costs (a profiled run is slower; read the shares)
+  const profile = profileRun([bin, 'render', input, '-o', out('wavert')]);
+  for (const name of ['wavert', 'sox', 'cp']) rmSync(out(name), { force: true });
+  console.log('\n## render: where one 10-minute render spends its CPU (node --cpu-prof, one run)\n');
+  console.log(table(profile.map((row) => ({ 'CPU ms': row.ms.toFixed(1), share: `${(100 * row.share).toFixed(1)} %`, 'spent on': row.bucket }))));
 
   // real data, kept between runs (regenerating 2 GB each time would dominate the bench)
   const big = join(outDir, 'two-gigabytes.wav');
@@ -74,5 +80,5 @@ export function runRenderBench(outDir: string): Record<string, unknown> {
   ];
   const twoGigabytes = rowsOf(interleaved(bigCommands, bigRuns));
   printRows('render: 2 GB (3.1 hours of 48 kHz stereo 16-bit) to /dev/null', twoGigabytes, bigRuns, TWO_GB / (48_000 * 4));
-  return { runs, tenMinutes, bigRuns, twoGigabytes };
+  return { runs, tenMinutes, profile, bigRuns, twoGigabytes };
 }

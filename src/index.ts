@@ -9,4 +9,5 @@ export * from './wav/index.js';
 export * from './session/index.js';
 export * from './render/index.js';
 export * from './report/index.js';
+export * from './compare/index.js';
 export * from './errors.js';

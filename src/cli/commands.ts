@@ -18,6 +18,7 @@ export const commandEntries: CommandEntry[] = [
   { name: 'render', load: async () => (await import('./render.js')).registerRender },
   { name: 'run', load: async () => (await import('./run.js')).registerRun },
   { name: 'report', load: async () => (await import('./report.js')).registerReport },
+  { name: 'compare', load: async () => (await import('./compare.js')).registerCompare },
   { name: 'info', load: async () => (await import('./info.js')).registerInfo },
   { name: 'devices', aliases: ['sinks'], load: async () => (await import('./devices.js')).registerDevices },
   { name: 'completion', load: async () => (await import('./completion.js')).registerCompletion },

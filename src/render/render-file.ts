@@ -31,7 +31,7 @@ export function renderFile(
   let writer: WavWriter | null = null;
   let trace: TraceWriter | null = null;
   try {
-    writer = WavWriter.create(outputPath, reader.format, { writeBehind: true });
+    writer = WavWriter.create(outputPath, reader.format);
     trace = tracePath ? createTraceWriter(tracePath) : null;
     const range = pipeline.range === undefined ? null : cutInput(reader, pipeline.range(reader.format));
     const session = new Session({

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import { IoError, WavFormatError } from '../errors.js';
 import { describeIoFailure } from '../errors.js';
-import { readFully } from './fd-io.js';
+import { blockingPipeFd, readFully } from './fd-io.js';
 import {
   WAVE_FORMAT_EXTENSIBLE, WAVE_FORMAT_IEEE_FLOAT, WAVE_FORMAT_PCM,
   countBits, formatProblem, formatTagName, hex16, hex32,
@@ -279,7 +279,7 @@ export class WavReader {
     const label = path === '-' ? 'stdin' : path;
     let fd: number;
     if (path === '-') {
-      fd = 0;
+      fd = blockingPipeFd(0, 'r') ?? 0;
     } else {
       try {
         fd = fs.openSync(path, 'r');
@@ -287,13 +287,14 @@ export class WavReader {
         throw new IoError(`cannot open ${label}: ${describeIoFailure(error)}`);
       }
     }
-    const ownsFd = path !== '-';
+    // a blocking descriptor opened for a stdin pipe is ours to close; stdin itself is not
+    const ownsFd = fd !== 0;
     try {
       const stat = fs.fstatSync(fd);
       if (stat.isDirectory()) throw new IoError(`cannot open ${label}: is a directory`);
       const scratch = Buffer.alloc(Math.max(MAX_HEADER_CHUNK_READ_BYTES, SKIP_PIECE_BYTES));
       // stdin is always read sequentially: a redirected file may not start at offset 0
-      const source = new ByteSource(fd, ownsFd && stat.isFile(), ownsFd, label, scratch);
+      const source = new ByteSource(fd, path !== '-' && stat.isFile(), ownsFd, label, scratch);
       const header = parseHeader(source, label, scratch);
       return new WavReader(source, label, header, scratch);
     } catch (error) {

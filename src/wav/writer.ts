@@ -2,12 +2,10 @@
 import * as fs from 'node:fs';
 import { IoError } from '../errors.js';
 import { describeIoFailure } from '../errors.js';
-import { writeFully } from './fd-io.js';
-import { WriteBehind } from './write-behind.js';
+import { blockingPipeFd, writeFully } from './fd-io.js';
 import { formatProblem, formatTagOf, WAVE_FORMAT_EXTENSIBLE, WAVE_FORMAT_PCM, type WavFormat } from './format.js';
 
 const BUFFER_SIZE_IN_BYTES = 1024 * 1024;
-const WRITE_BEHIND_SLOTS = 4;
 const UNKNOWN_SIZE = 0xffffffff;
 const KSDATAFORMAT_GUID_TAIL = [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71];
 
@@ -65,14 +63,6 @@ function nextWriterState(state: WriterState, event: 'close' | 'abort'): WriterSt
   return event === 'close' ? 'closed' : 'aborted';
 }
 
-export interface WavWriterOptions {
-  /**
-   * Write a regular file from a second thread once the output passes one buffer, so the copies into the page cache
-   * overlap the caller's work (a render); small outputs, stdout, pipes and devices are written synchronously.
-   */
-  writeBehind?: boolean;
-}
-
 export class WavWriter {
   /** Path as given, or 'stdout'. */
   readonly label: string;
@@ -80,46 +70,37 @@ export class WavWriter {
   private readonly fd: number;
   private readonly path: string | null;
   private readonly header: HeaderLayout;
-  /** Regular files are written at explicit positions (so a second thread can write them); others in sequence. */
-  private readonly positioned: boolean;
-  private readonly writeBehindWanted: boolean;
-  private writeBehind: WriteBehind | null = null;
-  private buffer: Buffer;
+  private readonly buffer: Buffer;
   private fillInBytes = 0;
-  private positionInBytes = 0;
   private audioBytesWritten = 0;
   private state: WriterState = 'open';
 
-  private constructor(fd: number, path: string | null, format: WavFormat, header: HeaderLayout, positioned: boolean, writeBehind: boolean) {
+  private constructor(fd: number, path: string | null, format: WavFormat, header: HeaderLayout) {
     this.fd = fd;
     this.path = path;
     this.label = path ?? 'stdout';
     this.format = format;
     this.header = header;
-    this.positioned = positioned;
-    this.writeBehindWanted = writeBehind && positioned;
-    this.buffer = Buffer.allocUnsafe(BUFFER_SIZE_IN_BYTES);
+    this.buffer = Buffer.alloc(BUFFER_SIZE_IN_BYTES);
   }
 
   /** Creates (truncates) the file and writes its header; '-' streams to stdout with sizes 0xFFFFFFFF. */
-  static create(path: string, format: WavFormat, options: WavWriterOptions = {}): WavWriter {
+  static create(path: string, format: WavFormat): WavWriter {
     const problem = formatProblem(format);
     if (problem !== undefined) throw new RangeError(`WavWriter.create: the format ${problem}`);
     const header = wavHeader(format);
     const toStdout = path === '-';
     let fd: number;
-    let regularFile = false;
     if (toStdout) {
-      fd = 1;
+      fd = blockingPipeFd(1, 'w') ?? 1;
     } else {
       try {
         fd = fs.openSync(path, 'w');
-        regularFile = fs.fstatSync(fd).isFile();
       } catch (error) {
         throw new IoError(`cannot create ${path}: ${describeIoFailure(error)}`);
       }
     }
-    const writer = new WavWriter(fd, toStdout ? null : path, format, header, regularFile, options.writeBehind ?? false);
+    const writer = new WavWriter(fd, toStdout ? null : path, format, header);
     try {
       writer.writeRaw(header.bytes, 0, header.bytes.length);
     } catch (error) {
@@ -139,8 +120,8 @@ export class WavWriter {
   }
 
   /**
-   * Appends `lengthInBytes` of `source` from `offsetInBytes`: one copy into the write buffer (none for a large piece
-   * written synchronously). A WavWriter is a DmaOutput: the DMA's transfers land here directly.
+   * Appends `lengthInBytes` of `source` from `offsetInBytes`: one copy into the write buffer (none for a piece at
+   * least as large as the buffer). A WavWriter is a DmaOutput: the DMA's transfers land here directly.
    */
   writeFrom(source: Buffer, offsetInBytes: number, lengthInBytes: number): void {
     if (this.state !== 'open') throw new Error(`WavWriter: ${this.label} is already closed`);
@@ -148,8 +129,8 @@ export class WavWriter {
     let from = offsetInBytes;
     let remaining = lengthInBytes;
     while (remaining > 0) {
-      if (this.fillInBytes === this.buffer.length) this.flush(false);
-      if (this.fillInBytes === 0 && remaining >= this.buffer.length && this.writeBehind === null) {
+      if (this.fillInBytes === this.buffer.length) this.flush();
+      if (this.fillInBytes === 0 && remaining >= this.buffer.length) {
         this.writeRaw(source, from, remaining);
         return;
       }
@@ -165,12 +146,10 @@ export class WavWriter {
   close(): void {
     if (this.state !== 'open') return;
     try {
-      this.flush(true);
-      this.finishWriteBehind(true);
+      this.flush();
       if (this.path !== null) this.patchSizes();
     } finally {
       this.state = nextWriterState(this.state, 'close');
-      this.finishWriteBehind(false);
       this.closeFd();
     }
   }
@@ -179,53 +158,15 @@ export class WavWriter {
   abort(): void {
     if (this.state !== 'open') return;
     this.state = nextWriterState(this.state, 'abort');
-    this.finishWriteBehind(false);
     this.closeFd();
     if (this.path !== null) fs.rmSync(this.path, { force: true });
   }
 
-  /** Writes the buffer out; a full buffer that is not the last one starts (or goes to) the write-behind thread. */
-  private flush(last: boolean): void {
+  private flush(): void {
     if (this.fillInBytes === 0) return;
     const length = this.fillInBytes;
     this.fillInBytes = 0;
-    if (this.writeBehind === null && this.writeBehindWanted && !last) {
-      this.writeRaw(this.buffer, 0, length);
-      this.startWriteBehind();
-      return;
-    }
-    if (this.writeBehind === null) {
-      this.writeRaw(this.buffer, 0, length);
-      return;
-    }
-    this.writeBehind.submit(length, this.positionInBytes);
-    this.positionInBytes += length;
-    this.throwIfFailed(this.writeBehind.failure());
-    this.buffer = this.writeBehind.nextSlot();
-  }
-
-  private startWriteBehind(): void {
-    try {
-      this.writeBehind = new WriteBehind(this.fd, BUFFER_SIZE_IN_BYTES, WRITE_BEHIND_SLOTS);
-    } catch {
-      // no thread to be had (resource limits): writing synchronously gives the same bytes
-      return;
-    }
-    this.buffer = this.writeBehind.nextSlot();
-  }
-
-  /** Waits for the thread to write everything handed to it, then ends it; `report` throws its first failure. */
-  private finishWriteBehind(report: boolean): void {
-    const writeBehind = this.writeBehind;
-    if (writeBehind === null) return;
-    const failure = writeBehind.drain();
-    if (report) this.throwIfFailed(failure);
-    writeBehind.stop();
-    this.writeBehind = null;
-  }
-
-  private throwIfFailed(code: string | null): void {
-    if (code !== null) throw new IoError(`cannot write ${this.label}: ${describeIoFailure({ code })}`);
+    this.writeRaw(this.buffer, 0, length);
   }
 
   private patchSizes(): void {
@@ -254,14 +195,14 @@ export class WavWriter {
 
   private writeRaw(bytes: Uint8Array, offsetInBytes: number, length: number): void {
     try {
-      writeFully(this.fd, bytes, offsetInBytes, length, this.positioned ? this.positionInBytes : null);
-      this.positionInBytes += length;
+      writeFully(this.fd, bytes, offsetInBytes, length, null);
     } catch (error) {
       throw new IoError(`cannot write ${this.label}: ${describeIoFailure(error)}`);
     }
   }
 
   private closeFd(): void {
-    if (this.path !== null) fs.closeSync(this.fd);
+    // stdout itself stays open; a blocking descriptor opened for it is closed
+    if (this.fd !== 1) fs.closeSync(this.fd);
   }
 }

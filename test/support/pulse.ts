@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { compareFiles } from '../../src/compare/index.js';
+import { WavWriter, pcmFormat } from '../../src/wav/index.js';
 
 export const TEST_SINK_NAME = 'wavert_test';
 const START_TIMEOUT_MS = 10_000;
@@ -165,26 +167,43 @@ export interface CounterCheck {
   recordingIndex: number;
 }
 
-/** Finds the first run of `runLength` consecutive counter frames, then checks every frame after it until silence. */
-export function checkFrameCounter(recording: Buffer, lastExpectedFrame: number, runLength = 256): CounterCheck | undefined {
-  const frames = Math.floor(recording.length / 4);
-  for (let start = 0; start + runLength < frames; start++) {
-    const first = decodeFrameCounter(recording, start);
-    if (first < 1) continue;
-    let run = 1;
-    while (run < runLength && decodeFrameCounter(recording, start + run) === first + run) run++;
-    if (run < runLength) continue;
-    let discontinuities = 0;
-    let previous = first;
-    let index = start + 1;
-    for (; index < frames && previous < lastExpectedFrame; index++) {
-      const value = decodeFrameCounter(recording, index);
-      if (value !== previous + 1) discontinuities++;
-      previous = value;
+/**
+ * Aligns a recording of the counter with the counter frames 0 … lastExpectedFrame using `wavert compare`: the
+ * departures at the very start (the server's start-up ramp) and a missing end are reported as firstFrame and
+ * lastFrame; every other departure (gap, repeat, drop, insert, level) counts as a discontinuity.
+ */
+export function checkFrameCounter(recording: Buffer, lastExpectedFrame: number): CounterCheck | undefined {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'wavert-counter-check-'));
+  try {
+    const heardPath = path.join(directory, 'heard.wav');
+    const referencePath = path.join(directory, 'reference.wav');
+    const format = pcmFormat({ bitsPerSample: 16, channels: 2, sampleRate: 48_000 });
+    for (const [file, bytes] of [[heardPath, recording.subarray(0, recording.length - (recording.length % 4))], [referencePath, frameCounterPcm(lastExpectedFrame + 1)]] as const) {
+      const writer = WavWriter.create(file, format);
+      writer.write(bytes);
+      writer.close();
     }
-    return { firstFrame: first, lastFrame: previous, discontinuities, recordingIndex: start };
+    const { result } = compareFiles(heardPath, referencePath);
+    if (result.notes.some((note) => note.includes('no audio in common'))) return undefined;
+    const departures = [...result.departures];
+    let firstFrame = Math.max(1, -result.offsetFrames);
+    let recordingIndex = Math.max(0, result.offsetFrames) + firstFrame;
+    // the start-up ramp: departures that begin where the recording's audio begins
+    while (departures.length > 0 && departures[0]!.realign && departures[0]!.heardFrame <= Math.max(result.leadingSilenceFrames, result.offsetFrames + 1)) {
+      const ramp = departures.shift()!;
+      firstFrame = ramp.realign!.referenceFrame;
+      recordingIndex = ramp.realign!.heardFrame;
+    }
+    let lastFrame = lastExpectedFrame;
+    const last = departures[departures.length - 1];
+    if (last && last.kind === 'drop' && last.realign === null) {
+      lastFrame = last.referenceFrame - 1;
+      departures.pop();
+    }
+    return { firstFrame, lastFrame, discontinuities: departures.length, recordingIndex };
+  } finally {
+    fs.rmSync(directory, { recursive: true, force: true });
   }
-  return undefined;
 }
 
 export const WAVERT_BIN = fileURLToPath(new URL('../../../bin/wavert.js', import.meta.url));

@@ -11,20 +11,20 @@ import { WavReader, WavWriter, pcmFormat } from '../src/wav/index.js';
 import { fixtureAudio } from './support/wav-bytes.js';
 import { readAudio, writeTestWav } from './support/audio-files.js';
 
-// Large outputs are written from a second thread (write-behind); these runs cross many of its slots.
+// Outputs many times the writer's 1 MiB buffer, fed in the DMA's uneven pieces.
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'bin', 'wavert.js');
 const format = pcmFormat({ channels: 2, sampleRate: 44_100, bitsPerSample: 16 });
 let dir = '';
 
-before(() => { dir = mkdtempSync(join(tmpdir(), 'wavert-write-behind-')); });
+before(() => { dir = mkdtempSync(join(tmpdir(), 'wavert-large-output-')); });
 after(() => { rmSync(dir, { recursive: true, force: true }); });
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
-describe('render: large outputs written behind the model', () => {
-  test('when a 40 s file (7 MB, several write-behind slots) is rendered then the output equals the input byte for byte', () => {
+describe('render: outputs larger than the write buffer', () => {
+  test('when a 40 s file (7 MB, seven write buffers) is rendered then the output equals the input byte for byte', () => {
     const frames = 40 * 44_100 + 37;
     const input = writeTestWav(dir, 'long.wav', frames, format);
     const output = join(dir, 'long-out.wav');
@@ -36,31 +36,33 @@ describe('render: large outputs written behind the model', () => {
     assert.equal(WavReader.open(output).frameCount, frames);
   });
 
-  test('when the writer gets odd-sized audio past several slots then the pad byte and the sizes land where a synchronous writer puts them', () => {
+  test('when the writer gets odd-sized audio in DMA-sized pieces then the file equals one written in a single piece, pad byte included', () => {
     const mono8 = pcmFormat({ channels: 1, sampleRate: 8000, bitsPerSample: 8 });
     const audio = Buffer.from(fixtureAudio(mono8, 5 * 1024 * 1024 + 3));
-    const paths = [join(dir, 'sync.wav'), join(dir, 'behind.wav')];
+    const paths = [join(dir, 'whole.wav'), join(dir, 'pieces.wav')];
     for (const [index, path] of paths.entries()) {
-      const writer = WavWriter.create(path, mono8, { writeBehind: index === 1 });
-      // uneven pieces, as the DMA hands them over
-      for (let offset = 0; offset < audio.length; offset += 1921) writer.writeFrom(audio, offset, Math.min(1921, audio.length - offset));
+      const writer = WavWriter.create(path, mono8);
+      // uneven pieces, as the DMA hands them over, against one write of everything
+      if (index === 0) writer.write(audio);
+      else for (let offset = 0; offset < audio.length; offset += 1921) writer.writeFrom(audio, offset, Math.min(1921, audio.length - offset));
       writer.close();
     }
     assert.equal(readFileSync(paths[1]!).length % 2, 0, 'RIFF pad byte');
     assert.equal(sha256(paths[1]!), sha256(paths[0]!));
   });
 
-  test('when the file system refuses a write during write-behind then render says so in one sentence and leaves no output', (t) => {
+  test('when the file system refuses a write midway then render says so in one sentence and leaves no output', (t) => {
     if (spawnSync('bash', ['-c', 'ulimit -f 4096'], { stdio: 'ignore' }).status !== 0) {
       t.skip('needs bash with ulimit -f to limit the file size');
       return;
     }
     const input = writeTestWav(dir, 'eight-mb.wav', 48 * 44_100, format);
     const output = join(dir, 'limited.wav');
-    // 4096 KiB: the output fails inside the write-behind thread, well past the first slot
+    // 4096 KiB: the output fails well past the first write
     const result = spawnSync('bash', ['-c', `ulimit -f 4096; exec "${process.execPath}" "${bin}" render "${input}" -o "${output}"`], { encoding: 'utf8', timeout: 60_000 });
     assert.equal(result.status, 2, result.stderr);
     assert.equal(result.stderr, `wavert: cannot write ${output}: file too large\n`);
     assert.equal(existsSync(output), false, 'the partial output is removed');
   });
 });
+
