@@ -90,7 +90,25 @@ test('when the bash completion is loaded in bash then it completes commands, opt
   }
 });
 
-test('when the zsh completion is loaded by compinit then wavert is bound to it and every command has its function', async (t) => {
+/** Types each line into an interactive zsh (in a pseudo-terminal), presses Tab, and returns the command line after it. */
+const ZSH_DRIVER = `zmodload zsh/zpty
+dir=$1; shift
+zpty -b z zsh -f -i
+zpty -w z "PS1=''; fpath=($dir \\$fpath); autoload -U compinit; compinit -u -d $dir/.zcompdump; setopt nobeep; dump() { print -r -- \\"<\\$BUFFER>\\" >> $dir/buffers; BUFFER=''; }; zle -N dump; bindkey '^X' dump"
+: > $dir/buffers
+n=0
+for line in "$@"; do
+  zpty -n -w z "$line"$'\\t'
+  sleep 0.3
+  zpty -n -w z $'\\x18'
+  n=$((n + 1))
+  for i in {1..100}; do (( $(wc -l < $dir/buffers) >= n )) && break; sleep 0.1; done
+done
+zpty -d z
+cat $dir/buffers
+`;
+
+test('when the zsh completion is loaded by compinit then Tab completes commands, options, values and WAV files in zsh', async (t) => {
   if (!has('zsh')) {
     t.skip('zsh is not installed (apt: zsh)');
     return;
@@ -98,10 +116,18 @@ test('when the zsh completion is loaded by compinit then wavert is bound to it a
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'wavert-zsh-'));
   try {
     fs.writeFileSync(path.join(home, '_wavert'), (await runWavert(['completion', 'zsh'])).stdout);
-    const result = spawnSync('zsh', ['-f', '-c', `autoload -U compinit && compinit -u -d ${home}/.zcompdump && source ${home}/_wavert && print -r -- $_comps[wavert] && for c in ${COMMANDS.join(' ')}; do whence -w _wavert_$c; done`], { encoding: 'utf8', env: { ...process.env, HOME: home } });
-    assert.equal(result.status, 0, result.stderr);
-    assert.equal(result.stderr, '');
-    assert.deepEqual(result.stdout.trim().split('\n'), ['_wavert', ...COMMANDS.map((command) => `_wavert_${command}: function`)]);
+    const loaded = spawnSync('zsh', ['-f', '-c', `autoload -U compinit && compinit -u -d ${home}/.zcompdump && source ${home}/_wavert && print -r -- $_comps[wavert] && for c in ${COMMANDS.join(' ')}; do whence -w _wavert_$c; done`], { encoding: 'utf8', env: { ...process.env, HOME: home } });
+    assert.equal(loaded.status, 0, loaded.stderr);
+    assert.deepEqual(loaded.stdout.trim().split('\n'), ['_wavert', ...COMMANDS.map((command) => `_wavert_${command}: function`)]);
+    fs.writeFileSync(path.join(home, 'driver.zsh'), ZSH_DRIVER);
+    const lines = ['wavert pl', 'wavert pl', 'wavert play --si', 'wavert play --sink pu', 'wavert render x.wav --underflow r', 'wavert completion f', `wavert info ${path.join(root, 'fixtures', 'de')}`];
+    const typed = spawnSync('zsh', ['-f', path.join(home, 'driver.zsh'), home, ...lines], { encoding: 'utf8', env: { ...process.env, HOME: home }, timeout: 60_000 });
+    assert.equal(typed.status, 0, typed.stderr);
+    // the first line only warms compinit up
+    assert.deepEqual(typed.stdout.trim().split('\n').slice(1), [
+      '<wavert play >', '<wavert play --sink >', '<wavert play --sink pulse >', '<wavert render x.wav --underflow repeat >', '<wavert completion fish >',
+      `<wavert info ${path.join(root, 'fixtures', 'demo.wav')} >`,
+    ]);
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
   }

@@ -78,7 +78,7 @@ function zshOptionSpecs(option: OptionModel): string[] {
   const description = zshText(option.description);
   const value = option.valueName === ''
     ? ''
-    : `:${zshText(option.valueName.replace(/[<>[\]]/g, ''))}:${option.values !== undefined ? `(${option.values.join(' ')})` : option.takesFile ? '_files' : ' '}`;
+    : `:${zshText(option.valueName.replace(/[<>[\]]/g, ''))}:${option.values !== undefined ? `(${option.values.map(zshText).join(' ')})` : option.takesFile ? '_files' : ' '}`;
   const flags = flagsOf(option);
   const exclusion = flags.length > 1 ? `(${flags.join(' ')})` : '';
   // a repeatable -v is counted, so it may be given several times
@@ -93,7 +93,7 @@ function zshScript(commands: readonly CommandModel[], topOptions: readonly Optio
     const argumentValues = ARGUMENT_VALUES[command.name];
     const argument = command.arguments[0];
     const positional = argument === undefined ? [] : [
-      `    '${argument.variadic ? '*' : '1'}:${zshText(argument.name)}:${argumentValues !== undefined ? `(${argumentValues.join(' ')})` : command.argumentGlob !== undefined ? `_files -g "${command.argumentGlob.replace('@(yaml|yml|json)', '(yaml|yml|json)')}"` : ' '}'`,
+      `    '${argument.variadic ? '*' : '1'}:${zshText(argument.name)}:${argumentValues !== undefined ? `(${argumentValues.map(zshText).join(' ')})` : command.argumentGlob !== undefined ? `_files -g "${command.argumentGlob.replace('@(yaml|yml|json)', '(yaml|yml|json)')}"` : ' '}'`,
     ];
     return `_wavert_${command.name.replace(/-/g, '_')}() {\n  _arguments -s \\\n${[...command.options.flatMap(zshOptionSpecs).map((spec) => `    ${spec}`), ...positional].join(' \\\n')}\n}`;
   });
