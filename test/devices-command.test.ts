@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseAlsaPcms, parsePipewireTargets, parsePulseSinks, type DeviceSurvey } from '../src/sinks/index.js';
+import { AUTO_SINK_ORDER, parseAlsaPcms, parsePipewireTargets, parsePulseSinks, type DeviceSurvey } from '../src/sinks/index.js';
 import { pulseUnavailableReason, runWavert, startPulse, TEST_SINK_NAME, writeCounterWav, type PulseServer } from './support/pulse.js';
 
 // `wavert devices` as a real process: against a private PulseAudio (its null sink listed by name) and with no server.
@@ -18,7 +18,7 @@ test('when there is no sound server at all then devices exits 0, says why pulse 
   const run = await runWavert(['devices', '--json'], { env: noServer });
   assert.equal(run.code, 0, run.stderr);
   const survey = JSON.parse(run.stdout) as DeviceSurvey;
-  assert.deepEqual(survey.backends.map((backend) => backend.kind), ['speaker', 'pulse', 'pipewire', 'alsa', 'file', 'null']);
+  assert.deepEqual(survey.backends.map((backend) => backend.kind), [...AUTO_SINK_ORDER, 'file', 'null']);
   const pulse = survey.backends.find((backend) => backend.kind === 'pulse')!;
   assert.equal(pulse.usable, false);
   assert.match(pulse.reason ?? '', /pacat (is not installed|exited with code 1)/);
@@ -26,7 +26,7 @@ test('when there is no sound server at all then devices exits 0, says why pulse 
   assert.match(pulse.devicesProblem ?? '', /pactl (is not installed|list short sinks failed)/);
   assert.equal(survey.auto.kind, 'null');
   assert.equal(survey.auto.device, null);
-  assert.deepEqual(survey.auto.passedOver.map((passed) => passed.kind), ['speaker', 'pulse', 'pipewire', 'alsa']);
+  assert.deepEqual(survey.auto.passedOver.map((passed) => passed.kind), AUTO_SINK_ORDER);
   const text = await runWavert(['devices'], { env: noServer });
   assert.match(text.stdout, /^--sink auto would play to: null: no audio output works here/m);
   assert.match(text.stdout, /^  passed over pulse: /m);
@@ -83,9 +83,10 @@ describe('wavert devices with a private PulseAudio server', { skip: unavailable 
     assert.ok(sink, JSON.stringify(pulse.devices));
     assert.equal(sink.isDefault, true);
     assert.match(sink.description, /s16le 2ch 48000Hz/);
-    // speaker goes through ALSA's pulse plugin when it is built; otherwise pulse is the first that works
-    assert.ok(survey.auto.kind === 'speaker' || survey.auto.kind === 'pulse', survey.auto.kind);
-    assert.match(survey.auto.why, new RegExp(`^${survey.auto.kind} is the first of speaker, pulse, pipewire, alsa`));
+    // every back-end before pulse in auto's order that works here (speaker through ALSA's pulse plugin) may win
+    const pulseAt = AUTO_SINK_ORDER.indexOf('pulse');
+    assert.ok(AUTO_SINK_ORDER.indexOf(survey.auto.kind) <= pulseAt, survey.auto.kind);
+    assert.match(survey.auto.why, new RegExp(`^${survey.auto.kind} is the first of ${AUTO_SINK_ORDER.join(', ')}`));
     if (survey.auto.kind === 'pulse') assert.equal(survey.auto.device, TEST_SINK_NAME);
     const text = await runWavert(['devices'], { env: server.env });
     assert.match(text.stdout, new RegExp(`^      ${TEST_SINK_NAME} \\*  +s16le 2ch 48000Hz`, 'm'));
