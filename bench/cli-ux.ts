@@ -31,7 +31,7 @@ function commandRows(runs: number): Array<Record<string, string>> {
 
 /** Seconds of wall time for the gain sink to scale the file's audio in 10 ms writes. */
 function gainSeconds(audio: Buffer, factor: number): number {
-  const sink = new GainSink(new NullSink(BENCH_FORMAT.blockAlign), BENCH_FORMAT, factor);
+  const sink = new GainSink(new NullSink(BENCH_FORMAT.blockAlign, BENCH_FORMAT.sampleRate), BENCH_FORMAT, factor);
   const step = (BENCH_FORMAT.sampleRate / 100) * BENCH_FORMAT.blockAlign;
   const started = process.hrtime.bigint();
   for (let offset = 0; offset < audio.length; offset += step) sink.write(audio, offset, Math.min(step, audio.length - offset));

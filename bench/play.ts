@@ -1,14 +1,15 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readAudio } from '../test/support/audio-files.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WavWriter, pcmFormat } from '../src/wav/index.js';
-import { pulseUnavailableReason, startPulse } from '../test/support/pulse.js';
+import { compareHeard, pulseUnavailableReason, startPulse, startSpinner } from '../test/support/pulse.js';
 import { table, which } from './support.js';
 
-// `wavert play` against paplay, aplay (ALSA → pulse) and the five-line Node script (wav.Reader → speaker):
-// the same 48 kHz stereo file, the same private PulseAudio server, one after the other on an idle machine.
-// Seconds of audio: WAVERT_BENCH_PLAY_SECONDS (default 60); a subset: WAVERT_BENCH_PLAY_PEERS=pulse,speaker,alsa,paplay,aplay,node.
+// `wavert play` (paced) against paplay and the five-line Node script (wav.Reader → speaker), each on a fresh
+// cold private PulseAudio server; then with a busy core (heard compared with render), then live mode idle and loaded.
+// Lengths: WAVERT_BENCH_PLAY_SECONDS (default 20,60); a subset: WAVERT_BENCH_PLAY_PEERS=pulse,paplay,node,busy,live.
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'bin', 'wavert.js');
@@ -93,52 +94,102 @@ function withSummary(measurement: PlayMeasurement & { stdout: string }): PlayMea
   }
 }
 
+interface PlayRow extends PlayMeasurement {
+  seconds: number;
+  framesLost?: number | null;
+  hostUnderruns?: number | null;
+  glitches?: number | null;
+}
+
+function playbackFigures(stdout: string): { hostUnderruns: number | null; glitches: number | null } {
+  try {
+    const summary = JSON.parse(stdout) as { sink: { stats: { playerUnderruns: number } }; playback: { glitches: { counts: Record<string, number> } } };
+    const counts = summary.playback.glitches.counts;
+    return { hostUnderruns: summary.sink.stats.playerUnderruns, glitches: Object.values(counts).reduce((a, b) => a + b, 0) };
+  } catch {
+    return { hostUnderruns: null, glitches: null };
+  }
+}
+
+/** One measured run on a fresh, cold server (nothing keeps its null sink awake), optionally with a busy core and a recording. */
+async function onColdServer(
+  seconds: number, peer: string, file: string, args: string[], cwd: string,
+  options: { busy?: boolean; rendered?: Buffer; env?: NodeJS.ProcessEnv } = {},
+): Promise<PlayRow> {
+  const server = await startPulse(48_000, 2);
+  const spinner = options.busy ? startSpinner(seconds + 10) : null;
+  try {
+    const recording = options.rendered ? await server.startRecording({ wait: false }) : null;
+    const measured = await measure(peer, file, args, { ...server.env, ...options.env }, cwd);
+    const recorded = recording ? await recording.stop() : null;
+    const row: PlayRow = { ...withSummary(measured), seconds, ...playbackFigures(measured.stdout) };
+    if (recorded && options.rendered) {
+      const comparison = compareHeard(recorded, options.rendered);
+      row.framesLost = comparison ? comparison.mismatchedFrames : null;
+    }
+    return row;
+  } finally {
+    spinner?.kill();
+    await server.stop();
+  }
+}
+
 export async function runPlayBench(outDir: string): Promise<unknown> {
   const unavailable = pulseUnavailableReason();
   if (unavailable) {
     console.log(`play bench skipped: ${unavailable}`);
     return { skipped: unavailable };
   }
-  const seconds = Number(process.env.WAVERT_BENCH_PLAY_SECONDS ?? 60);
+  const lengths = (process.env.WAVERT_BENCH_PLAY_SECONDS ?? '20,60').split(',').map(Number);
+  const peers = new Set((process.env.WAVERT_BENCH_PLAY_PEERS ?? 'pulse,paplay,node,busy,live').split(','));
   mkdirSync(outDir, { recursive: true });
-  const input = join(outDir, `play-${seconds}s.wav`);
-  writeSine(input, seconds);
   const scriptPath = join(outDir, 'play-node-speaker.cjs');
   writeFileSync(scriptPath, NODE_SCRIPT);
-  const server = await startPulse(48_000, 2);
-  const results: PlayMeasurement[] = [];
-  try {
-    const env = server.env;
-    const peers = new Set((process.env.WAVERT_BENCH_PLAY_PEERS ?? 'pulse,speaker,alsa,paplay,aplay,node').split(','));
-    const play = (sink: string) => [bin, 'play', input, '--sink', sink, '--quiet', '--json'];
-    for (const sink of ['pulse', 'speaker', 'alsa']) {
-      if (peers.has(sink)) results.push(withSummary(await measure(`wavert play --sink ${sink}`, process.execPath, play(sink), env, root)));
+  const scriptEnv = { NODE_PATH: join(root, 'node_modules') };
+  const rows: PlayRow[] = [];
+  for (const seconds of lengths) {
+    const input = join(outDir, `play-${seconds}s.wav`);
+    writeSine(input, seconds);
+    const play = (...extra: string[]) => [bin, 'play', input, '--sink', 'pulse', '--quiet', '--json', ...extra];
+    try {
+      if (peers.has('pulse')) rows.push(await onColdServer(seconds, 'wavert play --sink pulse (paced)', process.execPath, play(), root));
+      if (peers.has('paplay') && which('paplay')) rows.push(await onColdServer(seconds, 'paplay', 'paplay', [input], root));
+      if (peers.has('node')) rows.push(await onColdServer(seconds, 'node: wav.Reader → speaker', process.execPath, [scriptPath, input], outDir, { env: scriptEnv }));
+      if (peers.has('busy')) {
+        // busy core + cold sink: what was heard is compared with what render writes, frame by frame
+        const renderedPath = join(outDir, `rendered-${seconds}s.wav`);
+        spawnSync(process.execPath, [bin, 'render', input, '-o', renderedPath], { stdio: 'ignore' });
+        const rendered = readAudio(renderedPath);
+        rows.push(await onColdServer(seconds, 'wavert play --sink pulse (paced), busy core', process.execPath, play(), root, { busy: true, rendered }));
+        if (which('paplay')) rows.push(await onColdServer(seconds, 'paplay, busy core', 'paplay', [input], root, { busy: true, rendered }));
+        rmSync(renderedPath, { force: true });
+      }
+      if (peers.has('live')) {
+        rows.push(await onColdServer(seconds, 'wavert play --live --sink pulse, idle', process.execPath, play('--live'), root));
+        rows.push(await onColdServer(seconds, 'wavert play --live --sink pulse, busy core', process.execPath, play('--live'), root, { busy: true }));
+      }
+    } finally {
+      rmSync(input, { force: true });
     }
-    if (peers.has('paplay') && which('paplay')) results.push(withSummary(await measure('paplay', 'paplay', [input], env, root)));
-    if (peers.has('aplay') && which('aplay')) results.push(withSummary(await measure('aplay (ALSA → pulse)', 'aplay', ['-q', input], env, root)));
-    // the script lives in the output folder; it finds wav and speaker in the project's node_modules
-    const scriptEnv = { ...env, NODE_PATH: join(root, 'node_modules') };
-    if (peers.has('node')) results.push(withSummary(await measure('node: wav.Reader → speaker', process.execPath, [scriptPath, input], scriptEnv, outDir)));
-  } finally {
-    await server.stop();
-    rmSync(input, { force: true });
   }
   const fixed = (value: number | null | undefined, digits: number) => (value === null || value === undefined ? '–' : value.toFixed(digits));
-  console.log(`\nplay: ${seconds} s of 48 kHz stereo 16-bit through a private PulseAudio null sink`);
-  console.log(table(results.map((r) => ({
+  console.log('\nplay: 48 kHz stereo 16-bit sine through a private PulseAudio null sink, a fresh cold server per run');
+  console.log(table(rows.map((r) => ({
     peer: r.peer,
+    's audio': r.seconds,
     exit: r.status ?? '–',
     'wall s': fixed(r.wallSeconds, 2),
     'CPU s': fixed(r.cpuSeconds, 2),
     'peak RSS MiB': fixed(r.peakRssMiB, 1),
+    'frames lost': r.framesLost ?? '–',
+    'sink underruns': r.hostUnderruns ?? '–',
+    glitches: r.glitches ?? '–',
     'late p50 ms': fixed(r.latenessP50Ms, 3),
     'late p99 ms': fixed(r.latenessP99Ms, 3),
     'late max ms': fixed(r.latenessMaxMs, 3),
-    'drift ppm (model/mono)': fixed(r.driftModelVsMonotonicPpm, 2),
-    'drift ppm (model/sink)': fixed(r.driftModelVsSinkPpm, 1),
   }))));
-  for (const r of results) if (r.note) console.log(`${r.peer}: ${r.note}`);
-  return { seconds, results };
+  for (const r of rows) if (r.note) console.log(`${r.peer}: ${r.note}`);
+  return { rows };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

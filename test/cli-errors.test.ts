@@ -51,11 +51,13 @@ test("when a value is misspelt then wavert's own usage error suggests the closes
   assert.equal(fs.existsSync(out), false);
 });
 
-test('when --latency-ms is below what the packets need then play warns that it uses more, and plays', async () => {
-  const run = await runWavert(['play', wavPath, '--sink', 'null', '--latency-ms', '5', '--duration', '50ms', '--quiet'], { env: noServer });
+test('when --live is given a --latency-ms below what the packets need then play warns that the player gets more, and plays', async () => {
+  const run = await runWavert(['play', wavPath, '--sink', 'null', '--live', '--latency-ms', '5', '--duration', '50ms', '--quiet'], { env: noServer });
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stderr, /^wavert: warning: --latency-ms 5 is below two packets \(10\.0 ms each\) plus 10 ms: using 30 ms$/m);
-  const fine = await runWavert(['play', wavPath, '--sink', 'null', '--latency-ms', '40', '--duration', '50ms', '--quiet'], { env: noServer });
+  assert.match(run.stderr, /^wavert: warning: --latency-ms 5 is below two packets \(10\.0 ms each\) plus 10 ms: the player gets 30 ms$/m);
+  const paced = await runWavert(['play', wavPath, '--sink', 'null', '--latency-ms', '5', '--duration', '50ms', '--quiet'], { env: noServer });
+  assert.doesNotMatch(paced.stderr, /--latency-ms/, 'paced: --latency-ms is the lookahead, taken as given');
+  const fine = await runWavert(['play', wavPath, '--sink', 'null', '--live', '--latency-ms', '40', '--duration', '50ms', '--quiet'], { env: noServer });
   assert.doesNotMatch(fine.stderr, /--latency-ms/);
 });
 

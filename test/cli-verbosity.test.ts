@@ -60,9 +60,10 @@ test('when play is given -vv then it shows the input range, the buffer, the sink
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stderr, /^wavert: debug: input PCM 16-bit, 2 ch, 48000 Hz: frames 960 to 4800$/m);
   assert.match(run.stderr, /^wavert: debug: buffer 3840 bytes = 2 packets of 1920 bytes/m);
-  assert.match(run.stderr, /^wavert: debug: sink null \(discards the audio, keeps real time\): player buffer and start cushion 50 ms, opened in [\d.]+ ms$/m);
+  assert.match(run.stderr, /^wavert: debug: paced by the sink: the model runs at most \d+ ms ahead of what is heard; the player's buffer is \d+ ms$/m);
+  assert.match(run.stderr, /^wavert: debug: sink null \(discards the audio, keeps real time\): opened in [\d.]+ ms$/m);
   assert.match(run.stderr, /^wavert: debug: live view off \(stderr is not a terminal\); keys off$/m);
-  assert.match(run.stderr, /^wavert: debug: model ran [\d.]+ s in [\d.]+ s wall time$/m);
+  assert.match(run.stderr, /^wavert: debug: model ran 0\.080 s in [\d.]+ s wall time; \d+ wake-ups?$/m);
 });
 
 test('when info, report and devices are given -vv then each prints its own debug line, and nothing without it', async () => {

@@ -80,6 +80,16 @@ describe('compare on synthetic recordings', () => {
     assert.equal(result.exact, false);
   });
 
+  test('when the output is shifted by one packet (N = 1) then the start is a drop of a packet and the end a repeat of the last one', () => {
+    const end = RATE * 2;
+    const result = summary(heard('shifted', concat(frames(ref, 960, end), frames(ref, end - 960, end))));
+    assert.equal(result.offsetFrames, -960);
+    assert.deepEqual(result.departures.map((d) => [d.kind, d.heardFrame, d.referenceFrame, d.frameCount, d.repeatDistanceFrames ?? null]), [
+      ['drop', 0, 0, 960, null],
+      ['repeat', end - 960, end, 960, 960],
+    ]);
+  });
+
   test('when the recording is float32 or 24-bit of a 16-bit reference then it compares exactly on the 16-bit grid', () => {
     const float = summary(heard('float', concat(silence(100), ref), pcmFormat({ encoding: 'float', bitsPerSample: 32, channels: CHANNELS, sampleRate: RATE })));
     assert.deepEqual({ exact: float.exact, offset: float.offsetFrames, as: float.comparedAs }, { exact: true, offset: 100, as: '16-bit integers' });

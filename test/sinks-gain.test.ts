@@ -16,6 +16,9 @@ class KeepingSink implements Sink {
     return true;
   }
   bytes(): Buffer { return Buffer.concat(this.chunks); }
+  flush(): void {}
+  roomFrames(): number { return Number.MAX_SAFE_INTEGER; }
+  playedFrames(): number { return 0; }
   failure() { return undefined; }
   state() { return 'open' as const; }
   stats(): SinkStats { return emptySinkStats(); }

@@ -141,6 +141,7 @@ describe('pipe sink', () => {
     const deadline = Date.now() + 5000;
     while (sink.failure() === undefined && Date.now() < deadline) {
       sink.write(silence, 0, silence.length);
+      sink.flush();
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     const failure = sink.failure();
@@ -159,12 +160,16 @@ describe('pipe sink', () => {
     });
   });
 
-  test('when the player stops reading then the ring fills, the excess is counted as dropped and abort ends it at once', async () => {
+  test('when the player stops reading then the ring fills, no more room is offered, the excess (live mode) is counted as dropped and abort ends it at once', async () => {
     const sink = await PipeSink.open({ ...copyingPlayer('/dev/null'), args: ['-e', 'setTimeout(()=>{},60000)'] });
     const second = Buffer.alloc(48_000 * 4);
-    for (let index = 0; index < 3; index++) sink.write(second, 0, second.length);
+    for (let index = 0; index < 3; index++) {
+      sink.write(second, 0, second.length);
+      sink.flush();
+    }
     const stats = sink.stats();
     assert.ok(stats.droppedFrames >= 48_000, `dropped ${stats.droppedFrames}`);
+    assert.ok(sink.roomFrames() < 48_000, `room ${sink.roomFrames()}`);
     assert.ok(stats.backpressureEvents >= 1);
     const started = Date.now();
     sink.abort();
@@ -176,7 +181,7 @@ describe('pipe sink', () => {
 
 describe('local sinks', () => {
   test('when the null sink is written then it counts frames and never fails', async () => {
-    const sink = new NullSink(4);
+    const sink = new NullSink(4, 48_000);
     assert.equal(sink.write(Buffer.alloc(400), 0, 400), true);
     assert.equal(await sink.finish(), undefined);
     assert.equal(sink.stats().framesWritten, 100);
@@ -228,8 +233,8 @@ describe('choosing a sink when there is no sound server', () => {
   test('when auto finds no usable device then it plays to null and says once that nothing will be heard and why', async () => {
     const opened = await openSink({ kind: 'auto' }, stereo16, { env: noServer });
     assert.equal(opened.sink.kind, 'null');
-    assert.deepEqual(opened.passedOver.map((probe) => probe.kind), ['speaker', 'pulse', 'pipewire', 'alsa']);
-    assert.match(opened.fallbackMessage ?? '', /^nothing will be heard: no audio output works here, so the stream plays to the null sink in real time\.\n  speaker: .+\n  pulse: .+\n  pipewire: .+\n  alsa: .+$/);
+    assert.deepEqual(opened.passedOver.map((probe) => probe.kind), ['pulse', 'pipewire', 'alsa', 'speaker']);
+    assert.match(opened.fallbackMessage ?? '', /^nothing will be heard: no audio output works here, so the stream plays to the null sink in real time\.\n  pulse: .+\n  pipewire: .+\n  alsa: .+\n  speaker: .+$/);
     opened.sink.abort();
   });
 });

@@ -1,17 +1,22 @@
-// `wavert play`: the model on the system clock, its DMA output going to a real sink, with a live view and keys.
+// `wavert play`: each file of the list through the model, paced by a real sink, with a live view and keys.
 import type { Command } from 'commander';
-import { EventPriority } from '../clock/scheduler.js';
-import { DriftEstimator, SystemClock } from '../clock/system-clock.js';
+import { SystemClock } from '../clock/system-clock.js';
 import { framesToNs } from '../clock/time.js';
 import type { PcmSource } from '../client/packet-client.js';
-import { STATUS_SUCCESS, type DmaOutput } from '../engine/index.js';
 import { UsageError } from '../errors.js';
 import { formatSummary, type RunSummary } from '../report/summary.js';
 import { createTraceWriter, type TraceWriter } from '../report/trace.js';
 import { RunReport } from '../report/run-report.js';
 import { Session, pcmSourceFrom } from '../session/index.js';
-import { describeFactor, FileSink, GainSink, openSink, parseSinkSpec, TeeSink, unknownDeviceReason, DEFAULT_LATENCY_MS, type GainReport, type Sink, type SinkStats } from '../sinks/index.js';
-import { playList } from './play-list.js';
+import {
+  describeFactor, FileSink, GainSink, openSink, parseSinkSpec, TeeSink, unknownDeviceReason,
+  type GainReport, type Sink, type SinkKind, type SinkProbe, type SinkRequest, type SinkStats,
+} from '../sinks/index.js';
+import { count } from '../text/count.js';
+import {
+  DEFAULT_LOOKAHEAD_MS, PlaybackControl, PlaybackOutput, playSession,
+  type HeardView, type PlaybackGlitch, type PlaybackGlitchKind, type PlaybackMode, type PlaybackReport, type PlaybackResult,
+} from '../player/index.js';
 import { formatDescription, WavReader } from '../wav/index.js';
 import type { CommandRegistration } from './commands.js';
 import { describeStreamChoice, Diagnostics } from './diagnostics.js';
@@ -20,11 +25,11 @@ import { EXIT_INTERRUPTED, EXIT_OK } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { KeyControl, LiveView, type KeySource, type LiveSnapshot } from './live-view.js';
 import {
-  addClientTransportOptions, addModelOptions, addRunOutputOptions, addVerbosityOptions, bufferRaisedWarning, clientTransportFromOptions, logLevelFromOptions, parseInteger, streamConfigFromOptions,
-  type ClientTransportOptionValues, type ModelOptionValues, type VerbosityOptionValues,
+  addClientTransportOptions, addModelOptions, addRunOutputOptions, addVerbosityOptions, bufferRaisedWarning, clientTransportFromOptions, logLevelFromOptions,
+  parseInteger, streamConfigFromOptions, type ClientTransportOptionValues, type ModelOptionValues, type VerbosityOptionValues,
 } from './options.js';
+import { playList } from './play-list.js';
 import { formatClockTime, parseTimeOption, timeNsToFrames } from './play-time.js';
-import { count } from '../text/count.js';
 
 export interface PlayOptions extends ModelOptionValues, ClientTransportOptionValues, VerbosityOptionValues {
   sink?: string;
@@ -33,6 +38,7 @@ export interface PlayOptions extends ModelOptionValues, ClientTransportOptionVal
   start?: string;
   duration?: string;
   latencyMs?: string;
+  live?: boolean;
   volume?: string;
   loop?: string | boolean;
   trace?: string;
@@ -63,7 +69,21 @@ export interface PlaySinkReport {
   failure: string | null;
 }
 
-export type PlaySummary = RunSummary & { sink: PlaySinkReport; interrupted: boolean; startFrame: number; volume: GainReport | null };
+/** How the real-time run went, beside the model's summary (the --json `playback` field). */
+export interface PlaybackSummary {
+  mode: PlaybackMode;
+  lookaheadMs: number;
+  sinkStartMs: number | null;
+  wallMs: number;
+  pausedMs: number;
+  wakeUps: number;
+  maxAheadMs: number;
+  wakeLatenessNs: PlaybackReport['wakeLatenessNs'];
+  glitches: { counts: Record<PlaybackGlitchKind, number>; frames: number; listed: PlaybackGlitch[] };
+  ended: PlaybackReport['ended'];
+}
+
+export type PlaySummary = RunSummary & { sink: PlaySinkReport; playback: PlaybackSummary; interrupted: boolean; startFrame: number; volume: GainReport | null };
 
 /** How one stream of a list ended, so the list knows whether to go on. */
 export interface PlayedFile {
@@ -76,9 +96,31 @@ export interface PlayedFile {
 /** Prints one stream's summary: the text form, or (in a list with --json) nothing until the end. */
 export type PrintPlayed = (summary: PlaySummary, text: string) => void;
 
-/** The live view redraws at most 10 times a second; without it the tick only watches the sink. */
-const TICK_NS = 50_000_000;
-const QUIET_TICK_NS = 100_000_000;
+function playbackSummary(report: PlaybackReport): PlaybackSummary {
+  const { glitches, ...rest } = report;
+  return { ...rest, glitches: { counts: { ...glitches.counts }, frames: glitches.frames, listed: glitches.listed } };
+}
+
+function formatPlaybackLines(playback: PlaybackSummary): string {
+  const ms = (value: number | null) => (value === null ? '–' : `${value.toFixed(1)} ms`);
+  const started = playback.sinkStartMs === null ? 'the sink never started playing' : `the sink started playing after ${ms(playback.sinkStartMs)}`;
+  const lines: string[] = [];
+  if (playback.mode === 'paced') {
+    const late = playback.wakeLatenessNs;
+    lines.push(`playback     paced by the sink (lookahead ${playback.lookaheadMs} ms): ${started}; model at most ${ms(playback.maxAheadMs)} ahead of what was heard; ${count(playback.wakeUps, 'wake-up')}, late p50 ${ms(late.p50 === null ? null : late.p50 / 1e6)}, p99 ${ms(late.p99 === null ? null : late.p99 / 1e6)}, max ${ms(late.max === null ? null : late.max / 1e6)}`);
+  } else {
+    lines.push(`playback     live (the client wakes on the host's event loop): ${started} (lead-in ${playback.lookaheadMs} ms of silence)`);
+  }
+  if (playback.pausedMs > 0) lines.push(`             paused ${(playback.pausedMs / 1000).toFixed(1)} s (not counted in the model's time)`);
+  const counts = playback.glitches.counts;
+  const total = counts['sink-drop'] + counts['host-late'];
+  lines.push(total === 0
+    ? `             playback glitches: none (${playback.mode === 'paced' ? 'nothing dropped, nothing late: the sink paced the model' : 'no sink drops, no host-late underflows'})`
+    : `             playback glitches: sink-drop ${counts['sink-drop']}, host-late ${counts['host-late']} (${count(playback.glitches.frames, 'frame')})`);
+  for (const glitch of playback.glitches.listed.slice(0, 10)) lines.push(`               ${glitch.kind} at frame ${glitch.startFrame} (${count(glitch.frameCount, 'frame')}): ${glitch.cause}`);
+  return `${lines.join('\n')}\n`;
+}
+
 
 /** Reads at most `frameLimit` frames from the reader, and nothing once `end()` was called (q / Ctrl-C). */
 class PlaySource implements PcmSource {
@@ -109,14 +151,6 @@ class PlaySource implements PcmSource {
   }
 }
 
-/** The DMA's output: to the sink once it is open. Never throws; a failed sink is seen by the tick. */
-class SinkOutput implements DmaOutput {
-  sink: Sink | null = null;
-  writeFrom(source: Buffer, offsetInBytes: number, lengthInBytes: number): void {
-    this.sink?.write(source, offsetInBytes, lengthInBytes);
-  }
-}
-
 function sinkReport(sink: Sink, fallbackMessage: string | undefined, passedOver: Array<{ kind: string; reason: string | undefined }>): PlaySinkReport {
   const { firstWriteNs: _first, finishedNs: _finished, sinkClockDriftPpm, ...counters } = sink.stats();
   return {
@@ -139,14 +173,37 @@ function formatSinkLines(report: PlaySinkReport, sampleRate: number, blockAlign:
   return `${lines.join('\n')}\n`;
 }
 
-/** Plays one file of the list as its own stream; `gainFactor` is the --volume gain (1 = none). */
+/** What a sink failing before it played anything looks like: under `auto` the next sink is tried. */
+function failedAtStart(result: PlaybackResult): boolean {
+  return result.sinkFailure !== undefined && result.report.sinkStartMs === null;
+}
+
+/** `wavert play a.wav b.wav …`: the list, each file its own stream and summary, then one total. */
+export function playCommand(inputs: string | readonly string[], options: PlayOptions, io: CliIo, signals: PlaySignals = processSignals): Promise<number> {
+  return playList(typeof inputs === 'string' ? [inputs] : inputs, options, io, (input, gainFactor, print) => playFile(input, options, io, signals, gainFactor, print));
+}
+
+/** Plays one file as its own stream; `gainFactor` is the --volume gain (1 = none). */
 export async function playFile(
   inputPath: string, options: PlayOptions, io: CliIo, signals: PlaySignals, gainFactor: number, print: PrintPlayed,
 ): Promise<PlayedFile> {
+  const request = parseSinkSpec(options.sink ?? 'auto');
+  const passedOver: SinkProbe[] = [];
+  for (;;) {
+    const outcome = await playOnce(inputPath, options, io, signals, request, passedOver, gainFactor, print);
+    if ('exitCode' in outcome) return outcome;
+    // a sink that failed before playing a frame: `auto` says why and tries the next one, from the start
+    passedOver.push({ kind: outcome.kind, usable: false, reason: outcome.reason, detail: undefined });
+    io.stderr.write(`wavert: ${outcome.kind} failed at start (${outcome.reason}); trying the next sink\n`);
+  }
+}
+
+async function playOnce(
+  inputPath: string, options: PlayOptions, io: CliIo, signals: PlaySignals, request: SinkRequest, excluded: SinkProbe[], gainFactor: number, print: PrintPlayed,
+): Promise<PlayedFile | { kind: SinkKind; reason: string }> {
   const diagnostics = new Diagnostics(io, logLevelFromOptions(options));
   const stream = streamConfigFromOptions(options);
   const pipeline = clientTransportFromOptions(options);
-  const request = parseSinkSpec(options.sink ?? 'auto');
   if (options.device !== undefined && (request.kind === 'null' || request.kind === 'file')) {
     throw new UsageError(`--device: the ${request.kind} sink has no devices (use it with speaker, pulse, pipewire or alsa).`);
   }
@@ -155,6 +212,7 @@ export async function playFile(
   if (durationNs === 0n) throw new UsageError('--duration must be longer than 0.');
   const latencyOption = parseInteger('--latency-ms', options.latencyMs, 5, 2000);
   if (options.json && options.record === '-') throw new UsageError('--json and --record - both write to stdout; choose one');
+  const mode: PlaybackMode = options.live ? 'live' : 'paced';
   // a reader of the summary may go away (| head): that must not crash the player
   io.stdout.on?.('error', () => undefined);
 
@@ -164,7 +222,13 @@ export async function playFile(
   let sink: Sink | null = null;
   let liveView: LiveView | null = null;
   let keys: KeyControl | null = null;
-  let removeInterrupt: (() => void) | null = null;
+  // Ctrl-C is listened for from the start: one that comes while the sink opens still ends the run cleanly
+  const control = new PlaybackControl();
+  const quit = (byInterrupt: boolean) => {
+    const answer = control.end(byInterrupt ? 'interrupt' : 'quit');
+    if (answer === 'ending') liveView?.print(`wavert: ending the stream here (press ${byInterrupt ? 'Ctrl-C' : 'q or Ctrl-C'} again to stop at once)`);
+  };
+  const removeInterrupt = signals.onInterrupt(() => quit(true));
   try {
     const format = reader.format;
     const startFrame = Number(timeNsToFrames(startNs, format.sampleRate));
@@ -180,33 +244,34 @@ export async function playFile(
     const totalFrames = availableFrames === null ? (Number.isFinite(limitFrames) ? limitFrames : null) : Math.min(availableFrames, limitFrames);
     const source = new PlaySource(reader, Number.isFinite(limitFrames) ? limitFrames : Number.MAX_SAFE_INTEGER / format.blockAlign);
 
-    const output = new SinkOutput();
+    const output = new PlaybackOutput(format.sampleRate, format.blockAlign);
     const tracePath = runReport?.tracePath ?? options.trace;
     trace = tracePath ? createTraceWriter(tracePath) : null;
-    const clock = new SystemClock();
     const session = new Session({
       format,
       source,
       output,
       stream,
-      clock,
+      // paced: the virtual clock, exactly as `render`; live: the system clock
+      clock: mode === 'live' ? new SystemClock() : undefined,
       trace,
       client: pipeline.client,
       transport: pipeline.transport,
       input: { file: reader.label, frames: totalFrames, format: formatDescription(format) },
     });
     const packetMs = (session.stream.packetFrameCount * 1000) / format.sampleRate;
-    // the DMA hands over a packet at a time: the player's buffer must outlast one packet with room to spare
-    const latencyMs = Math.max(latencyOption ?? DEFAULT_LATENCY_MS, Math.ceil(2 * packetMs + 10));
+    const lookaheadMs = latencyOption ?? DEFAULT_LOOKAHEAD_MS;
+    // the player holds the lookahead (the loop refills every half of it); live: its buffer must also outlast a packet
+    const playerLatencyMs = mode === 'paced' ? lookaheadMs : Math.max(lookaheadMs, Math.ceil(2 * packetMs + 10));
     const raised = bufferRaisedWarning(options.bufferMs, format.sampleRate, session.allocation.requestedSizeInBytes / format.blockAlign);
     if (raised !== undefined) diagnostics.warn(raised);
-    if (latencyOption !== undefined && latencyOption < latencyMs) {
-      diagnostics.warn(`--latency-ms ${latencyOption} is below two packets (${packetMs.toFixed(1)} ms each) plus 10 ms: using ${latencyMs} ms`);
+    if (latencyOption !== undefined && playerLatencyMs > latencyOption) {
+      diagnostics.warn(`--latency-ms ${latencyOption} is below two packets (${packetMs.toFixed(1)} ms each) plus 10 ms: the player gets ${playerLatencyMs} ms`);
     }
     const deviceProblem = options.device !== undefined && request.kind !== 'auto' ? await unknownDeviceReason(request.kind, options.device, io.env) : undefined;
     if (deviceProblem !== undefined) throw new UsageError(deviceProblem);
     const openStartedMs = performance.now();
-    const opened = await openSink(request, format, { env: io.env, latencyMs, startCushionMs: latencyMs, ...(options.device !== undefined ? { device: options.device } : {}) });
+    const opened = await openSink(request, format, { env: io.env, latencyMs: playerLatencyMs, ...(options.device !== undefined ? { device: options.device } : {}) }, excluded.map((probe) => probe.kind));
     sink = opened.sink;
     const gain = gainFactor === 1 ? null : new GainSink(sink, format, gainFactor);
     if (gain) sink = gain;
@@ -216,52 +281,19 @@ export async function playFile(
       requestedBufferBytes: session.allocation.requestedSizeInBytes, bufferBytes: session.allocation.actualSizeInBytes,
       notifications: session.allocation.notificationCount, packetBytes: session.allocation.packetSizeInBytes, packetFrames: session.stream.packetFrameCount,
     }, format.sampleRate));
-    diagnostics.debug(`sink ${sink.label}: player buffer and start cushion ${latencyMs} ms, opened in ${(performance.now() - openStartedMs).toFixed(1)} ms${opened.commandLine ? `; command line: ${opened.commandLine.map(shellQuote).join(' ')}` : ''}`);
+    diagnostics.debug(mode === 'paced'
+      ? `paced by the sink: the model runs at most ${lookaheadMs} ms ahead of what is heard; the player's buffer is ${playerLatencyMs} ms`
+      : `live: the client wakes on the host's event loop; the player's buffer and lead-in are ${playerLatencyMs} ms`);
+    diagnostics.debug(`sink ${sink.label}: opened in ${(performance.now() - openStartedMs).toFixed(1)} ms${opened.commandLine ? `; command line: ${opened.commandLine.map(shellQuote).join(' ')}` : ''}`);
     for (const probe of opened.passedOver) diagnostics.debug(`passed over ${probe.kind}: ${probe.reason}`);
+    const passedOver = [...excluded, ...opened.passedOver];
     if (options.record !== undefined) sink = new TeeSink(sink, FileSink.open(options.record, format));
-    output.sink = sink;
     if (opened.fallbackMessage) io.stderr.write(`wavert: ${opened.fallbackMessage}\n`);
-    else if (opened.passedOver.length > 0) diagnostics.info(`playing to ${sink.label}; passed over ${opened.passedOver.map((probe) => `${probe.kind} (${probe.reason})`).join(', ')}`);
+    else if (passedOver.length > 0) diagnostics.info(`playing to ${sink.label}; passed over ${passedOver.map((probe) => `${probe.kind} (${probe.reason})`).join(', ')}`);
     for (const note of sink.notes) diagnostics.warn(note);
     for (const warning of reader.warnings) diagnostics.warn(warning);
     const warningsShown = reader.warnings.length;
 
-    // the session records lateness; play also fits the drift of the DMA's deadlines against the monotonic clock
-    const drift = new DriftEstimator();
-    const recordLateness = session.scheduler.onLateness;
-    session.scheduler.onLateness = (dueNs, actualNs, priority) => {
-      recordLateness?.(dueNs, actualNs, priority);
-      if (priority === EventPriority.dma) drift.add(dueNs, actualNs);
-    };
-
-    let interrupted = false;
-    let quitRequested = false;
-    let paused = false;
-    const endNow = () => {
-      session.stop();
-      sink?.abort();
-    };
-    const quit = (byInterrupt: boolean) => {
-      if (byInterrupt) interrupted = true;
-      if (quitRequested) {
-        endNow();
-        return;
-      }
-      quitRequested = true;
-      liveView?.print('wavert: ending the stream here (press Ctrl-C again to stop at once)');
-      // EOS at the current point: the client's next packet is the last one, then the DMA drains the buffer
-      source.end();
-      if (paused) togglePause();
-    };
-    const togglePause = () => {
-      session.scheduler.at(clock.nowNs(), EventPriority.action, () => {
-        const state = session.stream.getState();
-        if (state === 'RUN' && session.stream.setState('PAUSE') === STATUS_SUCCESS) paused = true;
-        else if (state === 'PAUSE' && session.stream.setState('RUN') === STATUS_SUCCESS) paused = false;
-        session.recorder.traceEvent('control', session.scheduler.timeNs, { action: paused ? 'pause' : 'resume' });
-      });
-    };
-    removeInterrupt = signals.onInterrupt(() => quit(true));
 
     const interactive = !options.quiet && io.stderr.isTTY === true;
     diagnostics.debug(`live view ${interactive ? 'on' : `off (${options.quiet ? '--quiet' : 'stderr is not a terminal'})`}; keys ${interactive && inputPath !== '-' ? 'on' : 'off'}`);
@@ -271,82 +303,71 @@ export async function playFile(
       liveView = new LiveView({ write: (text) => terminal.write(text), get columns() { return terminal.columns; } }, color);
       liveView.start();
       if (inputPath !== '-') {
-        keys = new KeyControl(io.stdin as unknown as KeySource, { togglePause, quit: () => quit(false), interrupt: () => quit(true) });
+        keys = new KeyControl(io.stdin as unknown as KeySource, { togglePause: () => control.togglePause(), quit: () => quit(false), interrupt: () => quit(true) });
         keys.attach();
       }
     }
-
     const totalNs = totalFrames === null ? undefined : framesToNs(totalFrames, format.sampleRate);
-    const snapshot = (): LiveSnapshot => {
+    const openedSink = sink;
+    const snapshot = (view: HeardView): LiveSnapshot => {
       const position = session.stream.getPosition();
       const size = session.stream.bufferSizeInBytes;
-      const playedFrames = session.stream.getLinearPositionInBytes() / format.blockAlign;
       return {
-        elapsedNs: framesToNs(playedFrames, format.sampleRate),
+        elapsedNs: view.heardNs,
         totalNs,
-        paused,
+        paused: view.paused,
         packetCount: session.stream.getPacketCount(),
         bufferFillBytes: size === 0 ? 0 : (position.writeOffsetInBytes - position.playOffsetInBytes + size) % size,
         bufferSizeBytes: size,
         underrunEvents: session.recorder.underrunEvents,
         underrunFrames: session.recorder.underrunFrames,
         statusCounts: Object.entries(session.recorder.statusesByName()),
-        sinkLabel: sink?.label ?? '',
+        sinkLabel: view.sinkStarted ? openedSink.label : `${openedSink.label} (waiting for the sink to start)`,
       };
     };
-    // the tick keeps a paused run alive, watches the sink, and feeds the live view
-    const tickNs = liveView ? TICK_NS : QUIET_TICK_NS;
-    const tick = () => {
-      const failed = sink?.failure();
-      if (failed) {
-        session.recorder.traceEvent('sink', session.scheduler.timeNs, { action: 'failed', message: failed.message });
-        session.stop();
-        return;
-      }
-      if (liveView) liveView.update(snapshot());
-      if (session.state === 'running' || session.state === 'ready') session.scheduler.at(session.scheduler.timeNs + tickNs, EventPriority.observer, tick);
-    };
-    session.scheduler.at(tickNs, EventPriority.observer, tick);
-    session.recorder.traceEvent('sink', 0, { action: 'opened', label: sink.label });
+    session.recorder.traceEvent('sink', 0, { action: 'opened', label: sink.label, mode });
 
-    // time zero is when the DMA starts, not when the clock was made (opening the sink takes a while)
-    clock.resetOrigin();
-    const runStartedMs = performance.now();
-    const summary = await session.runRealtime();
-    diagnostics.debug(`model ran ${(summary.modelTimeNs / 1e9).toFixed(3)} s in ${((performance.now() - runStartedMs) / 1000).toFixed(3)} s wall time`);
-    liveView?.update(snapshot());
-    const sinkError = await sink.finish();
+    const result = await playSession({
+      session, output, sink, mode, lookaheadMs,
+      control,
+      endSource: () => source.end(),
+      ...(liveView ? { onView: (view: HeardView) => liveView?.update(snapshot(view)) } : {}),
+    });
+    if (failedAtStart(result) && request.kind === 'auto' && inputPath !== '-' && sink.kind !== 'null' && sink.kind !== 'file') {
+      return { kind: sink.kind, reason: result.sinkFailure!.message };
+    }
     keys?.release();
     keys = null;
     liveView?.stop();
     liveView = null;
 
-    drift.finish();
-    summary.drift.modelVsMonotonicPpm = drift.ppm();
-    const sinkDrift = sink.stats().sinkClockDriftPpm;
-    summary.drift.modelVsSinkPpm = sink.kind === 'null' ? 0 : sinkDrift === undefined || summary.drift.modelVsMonotonicPpm === null ? null : sinkDrift - summary.drift.modelVsMonotonicPpm;
-    const report = sinkReport(sink, opened.fallbackMessage, opened.passedOver);
-    const playSummary: PlaySummary = { ...summary, sink: report, interrupted, startFrame, volume: gain?.report() ?? null };
+    const summary = result.summary;
+    diagnostics.debug(`model ran ${(summary.modelTimeNs / 1e9).toFixed(3)} s in ${(result.report.wallMs / 1000).toFixed(3)} s wall time${result.report.sinkStartMs === null ? '' : `; the sink started playing after ${result.report.sinkStartMs.toFixed(1)} ms`}; ${count(result.report.wakeUps, 'wake-up')}`);
+    const report = sinkReport(sink, opened.fallbackMessage, passedOver);
+    const playback = playbackSummary(result.report);
+    const playSummary: PlaySummary = { ...summary, sink: report, playback, interrupted: result.report.ended === 'interrupt', startFrame, volume: gain?.report() ?? null };
     session.recorder.traceEvent('sink', session.scheduler.timeNs, { action: 'finished', ...report.stats });
     trace?.close();
     trace = null;
 
     for (const warning of reader.warnings.slice(warningsShown)) diagnostics.warn(`${warning} (played what there is)`);
     const volumeLine = playSummary.volume ? `volume       ${describeFactor(playSummary.volume.factor)} at the sink: ${count(playSummary.volume.clippedSamples, 'sample')} clipped\n` : '';
-    print(playSummary, formatSummary(summary) + formatSinkLines(report, format.sampleRate, format.blockAlign) + volumeLine);
+    print(playSummary, formatSummary(summary) + formatSinkLines(report, format.sampleRate, format.blockAlign) + formatPlaybackLines(playback) + volumeLine);
     if (playSummary.volume && playSummary.volume.clippedSamples > 0) diagnostics.warn(`--volume ${options.volume} clipped ${count(playSummary.volume.clippedSamples, 'sample')} of ${reader.label}`);
     await runReport?.write(options.record !== undefined && options.record !== '-' ? options.record : undefined, playSummary);
 
-    if (sinkError) throw sinkError;
-    if (interrupted) {
-      io.stderr.write('wavert: interrupted\n');
+    if (result.sinkFailure) throw result.sinkFailure;
+    const heardAt = formatClockTime(BigInt(Math.floor(framesToNs(summary.output.frames, format.sampleRate))));
+    if (result.report.ended === 'interrupt' || result.report.ended === 'stopped') {
+      io.stderr.write(`wavert: interrupted at ${heardAt}\n`);
       return { exitCode: EXIT_INTERRUPTED, summary: playSummary, stopped: true };
     }
-    return { exitCode: EXIT_OK, summary: playSummary, stopped: quitRequested };
+    if (result.report.ended === 'quit') io.stderr.write(`wavert: stopped with q at ${heardAt}; the stream ended there and what was queued was played\n`);
+    return { exitCode: EXIT_OK, summary: playSummary, stopped: result.report.ended === 'quit' };
   } finally {
     keys?.release();
     liveView?.stop();
-    removeInterrupt?.();
+    removeInterrupt();
     sink?.abort();
     trace?.close();
     reader.close();
@@ -364,7 +385,8 @@ export const registerPlay: CommandRegistration = (program: Command, io, setExitC
     .option('--record <out.wav>', 'also write what the DAC played to a WAV file')
     .option('--start <time>', 'start at this point of the file (90, 1:23.5, 10s, 500ms)')
     .option('--duration <time>', 'play at most this long (same forms as --start)')
-    .option('--latency-ms <ms>', `the player's buffer in ms (default ${DEFAULT_LATENCY_MS}, at least two packets)`)
+    .option('--latency-ms <ms>', `how far the model may run ahead of what is heard, in ms (default ${DEFAULT_LOOKAHEAD_MS}); with --live, the player's buffer`)
+    .option('--live', "live mode: the client wakes on the host's event loop, so host lateness can cause real underflows (host-late)")
     .option('--volume <gain>', 'software gain at the sink, after the model: -6dB, 50% or a factor like 0.5 (up to +24 dB; clipped samples are counted)')
     .option('--loop [passes]', 'play the list again: a number of passes in all, or until stopped when none is given');
   addExamples(addVerbosityOptions(addRunOutputOptions(addClientTransportOptions(addModelOptions(command)), '; --record adds the waveform'), 'no live status area'), [
@@ -381,9 +403,4 @@ export const registerPlay: CommandRegistration = (program: Command, io, setExitC
 /** An argument as a shell would need it, for showing a command line (never for running one). */
 function shellQuote(argument: string): string {
   return /^[\w@%+=:,./-]+$/.test(argument) ? argument : `'${argument.replace(/'/g, "'\\''")}'`;
-}
-
-/** `wavert play a.wav b.wav …`: the list, each file its own stream and summary, then one total. */
-export function playCommand(inputs: string | readonly string[], options: PlayOptions, io: CliIo, signals: PlaySignals = processSignals): Promise<number> {
-  return playList(typeof inputs === 'string' ? [inputs] : inputs, options, io, (input, gainFactor, print) => playFile(input, options, io, signals, gainFactor, print));
 }

@@ -6,7 +6,8 @@ import {
   type ScenarioResult,
 } from '../scenario/index.js';
 import { scenarioReportHook } from '../report/scenario-report.js';
-import { DEFAULT_LATENCY_MS, openSink, parseSinkSpec } from '../sinks/index.js';
+import { openSink, parseSinkSpec } from '../sinks/index.js';
+import { DEFAULT_LOOKAHEAD_MS } from '../player/index.js';
 import { EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED, EXIT_OK } from './exit-codes.js';
 import { DEFAULT_TIMEOUT_S } from './run.js';
 import type { CliIo } from './io.js';
@@ -17,6 +18,8 @@ import { count } from '../text/count.js';
 export interface RunOptions extends VerbosityOptionValues {
   out?: string;
   realtime?: boolean;
+  live?: boolean;
+  latencyMs?: string;
   sink?: string;
   device?: string;
   updateGolden?: boolean;
@@ -94,6 +97,8 @@ export async function runCommand(paths: readonly string[], options: RunOptions, 
   if (paths.length === 0) throw new UsageError('run needs at least one scenario file or folder');
   const diagnostics = new Diagnostics(io, logLevelFromOptions(options));
   if (options.sink !== undefined && !options.realtime) throw new UsageError('--sink is used with --realtime only');
+  if ((options.live || options.latencyMs !== undefined) && !options.realtime) throw new UsageError(`${options.live ? '--live' : '--latency-ms'} is used with --realtime only`);
+  const lookaheadMs = parseInteger('--latency-ms', options.latencyMs, 5, 2000) ?? DEFAULT_LOOKAHEAD_MS;
   const jobs = parseInteger('--jobs', options.jobs, 1, 1024) ?? defaultJobCount();
   const timeoutS = parseInteger('--timeout-s', options.timeoutS, 1, 86_400) ?? DEFAULT_TIMEOUT_S;
   const sinkRequest = options.realtime ? parseSinkSpec(options.sink ?? 'auto') : null;
@@ -114,8 +119,10 @@ export async function runCommand(paths: readonly string[], options: RunOptions, 
         ...runOptions,
         report: runOptions.report ? scenarioReportHook : undefined,
         realtime: {
+          mode: options.live ? 'live' : 'paced',
+          lookaheadMs,
           async openSink(format) {
-            const opened = await openSink(sinkRequest, format, { env: io.env, latencyMs: DEFAULT_LATENCY_MS, ...(options.device !== undefined ? { device: options.device } : {}) });
+            const opened = await openSink(sinkRequest, format, { env: io.env, latencyMs: lookaheadMs, ...(options.device !== undefined ? { device: options.device } : {}) });
             if (opened.fallbackMessage) io.stderr.write(`wavert: ${opened.fallbackMessage}\n`);
             if (opened.commandLine) diagnostics.debug(`sink ${opened.sink.label}: ${opened.commandLine.join(' ')}`);
             for (const note of opened.sink.notes) io.stderr.write(`wavert: ${note}\n`);

@@ -179,7 +179,10 @@ export function compareFiles(heardPath: string, referencePath: string, options: 
       const heardTail = tail(heard, h);
       const referenceTail = tail(reference, r);
       if (heardTail.firstSound >= 0 && offset !== null) {
-        departures.push({ kind: 'insert', heardFrame: heardTail.firstSound, referenceFrame: r, frameCount: heardTail.lastSound + 1 - heardTail.firstSound, heardFrames: heardTail.lastSound + 1 - heardTail.firstSound, referenceFrames: 0, realign: null });
+        const length = heardTail.lastSound + 1 - heardTail.firstSound;
+        const distance = heardTail.firstSound === h && length <= historyFrames ? aligner.repeatAt(h, r, length) : null;
+        const base = { heardFrame: heardTail.firstSound, referenceFrame: r, frameCount: length, heardFrames: length, referenceFrames: 0, realign: null };
+        departures.push(distance === null ? { kind: 'insert', ...base } : { kind: 'repeat', ...base, repeatDistanceFrames: distance });
         trailingSilenceFrames = h + heardTail.frames - (heardTail.lastSound + 1);
       } else {
         trailingSilenceFrames = heardTail.frames;

@@ -155,7 +155,10 @@ export class GlitchDetector {
    * frame `bufferFrame` (-1: silence) of packet `packetNumber` (-1: the FIFO overshoot).
    */
   output(outputFrame: number, frames: number, endTimeNs: number, bufferFrame: number, packetNumber: number): void {
-    const timeAt = (offset: number): number => endTimeNs - framesToNs(frames - offset, this.sampleRate);
+    // no closure here: this runs for every piece of DMA output, on the real-time path too
+    this.chunkEndNs = endTimeNs;
+    this.chunkFrames = frames;
+    const timeAt = this.timeAt;
     if (this.pendingFlush !== null) {
       this.glitches.piece('stop-flush', outputFrame, 0, timeAt(0), packetNumber, this.pendingFlush, null);
       this.pendingFlush = null;
@@ -230,6 +233,11 @@ export class GlitchDetector {
       this.glitches.piece('overwrite-in-transfer', outputFrame, frames, timeNs, packetNumber, status === ACCEPTED ? NEXT_PACKET : `that a write for packet ${this.recordPacket[slot]} (${what})`, foreignText);
     }
   }
+
+  private chunkEndNs = 0;
+  private chunkFrames = 0;
+  /** Model time of frame `offset` of the output chunk being judged (its last frame left at chunkEndNs). */
+  private readonly timeAt = (offset: number): number => this.chunkEndNs - framesToNs(this.chunkFrames - offset, this.sampleRate);
 
   private placeMarks(outputFrame: number, frames: number, timeAt: (offset: number) => number, packetNumber: number, inPacketStart: number): void {
     let kept = 0;

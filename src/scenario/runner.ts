@@ -5,6 +5,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { EventPriority } from '../clock/scheduler.js';
+import { DEFAULT_LOOKAHEAD_MS, PlaybackOutput, playSession, type PlaybackMode } from '../player/index.js';
 import { SystemClock } from '../clock/system-clock.js';
 import { framesToNs } from '../clock/time.js';
 import { createLatencySampler } from '../client/latency.js';
@@ -23,7 +24,6 @@ import { MemorySource, renderSignal } from './signals.js';
 
 const TWO_POW_32 = 0x1_0000_0000;
 const MAX_INPUT_BYTES = 512 * 1024 * 1024;
-const SINK_TICK_NS = 50_000_000;
 
 /** Called once per scenario after its outputs are written (the timeline report draws timeline.svg here). */
 /** Glitches carried back from a worker for the table and JUnit (summary.json has them all). */
@@ -35,8 +35,8 @@ export interface ScenarioRunOptions {
   /** Each scenario writes into `<outDir>/<scenario name>/`. */
   outDir: string;
   updateGolden?: boolean;
-  /** Real time: the run goes on the system clock to this sink (opened for the scenario's format). */
-  realtime?: { openSink(format: WavFormat): Promise<Sink> };
+  /** Real time: the run is played to this sink (opened for the scenario's format), paced by it or live. */
+  realtime?: { openSink(format: WavFormat): Promise<Sink>; mode?: PlaybackMode; lookaheadMs?: number };
   report?: ScenarioReportHook;
 }
 
@@ -137,11 +137,11 @@ function loadInput(scenario: Scenario): { format: WavFormat; bytes: Buffer; labe
   return { format: input.format, bytes: renderSignal(input), label: `${input.type} signal` };
 }
 
-/** The DMA output kept in memory (for rendered.wav and the checks) and, in real time, fed to the sink. */
+/** The DMA output kept in memory (for rendered.wav and the checks) and, in real time, fed on to the sink. */
 class CollectingOutput implements DmaOutput {
   private bytes = Buffer.alloc(64 * 1024);
   length = 0;
-  sink: Sink | null = null;
+  sink: DmaOutput | null = null;
   private sinkStalledUntilNs = 0;
   private readonly backlog: Buffer[] = [];
 
@@ -158,16 +158,17 @@ class CollectingOutput implements DmaOutput {
       this.backlog.push(Buffer.from(source.subarray(offsetInBytes, offsetInBytes + lengthInBytes)));
       return;
     }
-    for (const piece of this.backlog.splice(0)) this.sink.write(piece, 0, piece.length);
-    this.sink.write(source, offsetInBytes, lengthInBytes);
+    this.flushBacklog(timeNs);
+    this.sink.writeFrom(source, offsetInBytes, lengthInBytes, timeNs);
   }
 
   stallSinkUntil(timeNs: number): void {
     this.sinkStalledUntilNs = Math.max(this.sinkStalledUntilNs, timeNs);
   }
 
-  flushBacklog(): void {
-    for (const piece of this.backlog.splice(0)) this.sink?.write(piece, 0, piece.length);
+  /** A stalled sink gets what it missed, in order, when the stall ends (or the stream does). */
+  flushBacklog(timeNs: number): void {
+    for (const piece of this.backlog.splice(0)) this.sink?.writeFrom(piece, 0, piece.length, timeNs);
   }
 
   get audio(): Buffer {
@@ -206,7 +207,8 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
       source: new MemorySource(input.bytes),
       output,
       stream: scenario.stream,
-      clock: options.realtime ? new SystemClock() : undefined,
+      // paced real time runs on the virtual clock like an offline run; only live mode needs the system clock
+      clock: options.realtime?.mode === 'live' ? new SystemClock() : undefined,
       trace,
       wakeLatency: createLatencySampler(scenario.client.wakeLatency, deriveSeed(scenario.seed, 'client.wakeLatency')),
       processingNs: scenario.client.processingNs,
@@ -214,30 +216,25 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
       transport: scenario.pipeline.transport,
       input: { file: input.label, frames: input.bytes.length / format.blockAlign, format: formatDescription(format) },
     });
-    trace.event({ event: 'scenario', timeNs: 0, timeFrames: 0, name: scenario.name, file: scenario.file, seed: scenario.seed, clock: options.realtime ? 'realtime' : 'virtual' });
+    trace.event({ event: 'scenario', timeNs: 0, timeFrames: 0, name: scenario.name, file: scenario.file, seed: scenario.seed, clock: options.realtime ? `realtime (${options.realtime.mode ?? 'paced'})` : 'virtual' });
     const timeline = new TimelineRunner(session, scenario, output);
     const inputNs = framesToNs(input.bytes.length / format.blockAlign, format.sampleRate);
     const limitNs = scenario.maxModelNs ?? inputNs + timeline.extraNs() + RUN_MARGIN_NS;
     let summary: RunSummary;
     if (options.realtime) {
       sink = await options.realtime.openSink(format);
-      output.sink = sink;
-      const openedSink = sink;
-      // the tick watches the sink and keeps a paused run alive
-      const tick = (): void => {
-        if (openedSink.failure()) {
-          session.recorder.traceEvent('sink', session.scheduler.timeNs, { action: 'failed', message: openedSink.failure()!.message });
-          session.stop();
-          return;
-        }
-        if (session.state === 'running' || session.state === 'ready') session.scheduler.at(session.scheduler.timeNs + SINK_TICK_NS, EventPriority.observer, tick);
-      };
-      session.scheduler.at(SINK_TICK_NS, EventPriority.observer, tick);
+      const playbackOutput = new PlaybackOutput(format.sampleRate, format.blockAlign);
+      output.sink = playbackOutput;
+      session.stream.onEnd((timeNs) => output.flushBacklog(timeNs));
       session.recorder.traceEvent('sink', 0, { action: 'opened', label: sink.label });
-      summary = await session.runRealtime(limitNs);
-      output.flushBacklog();
-      const failure = await sink.finish();
-      if (failure) throw failure;
+      const result = await playSession({
+        session, output: playbackOutput, sink, mode: options.realtime.mode ?? 'paced', lookaheadMs: options.realtime.lookaheadMs ?? DEFAULT_LOOKAHEAD_MS, limitNs,
+      });
+      if (result.sinkFailure) {
+        session.recorder.traceEvent('sink', session.scheduler.timeNs, { action: 'failed', message: result.sinkFailure.message });
+        throw result.sinkFailure;
+      }
+      summary = result.summary;
     } else {
       summary = session.runVirtual(limitNs);
     }
@@ -248,7 +245,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
       actionsNotRun: actions.filter((record) => record.ranAtNs === null).map((record) => `#${record.index} ${record.action} (line ${record.line})`),
     }, options.updateGolden ?? false);
     const passed = expectations.every((result) => result.held);
-    trace.event({ event: 'expectations', timeNs: session.scheduler.timeNs, timeFrames: 0, passed, results: expectations });
+    session.recorder.traceEvent('expectations', session.scheduler.timeNs, { passed, results: expectations });
     trace.close();
     const writer = WavWriter.create(join(directory, 'rendered.wav'), format);
     writer.write(audio);

@@ -96,7 +96,7 @@ export class Session {
     // through USB, rendered.wav is what the device played: the stream's glitches move by the gaps inserted before them
     if (this.usb) {
       const usb = this.usb;
-      this.recorder.mapOutputFrames((dmaFrame) => usb.deviceFrameOf(dmaFrame));
+      this.recorder.mapOutputFrames((dmaFrame) => usb.deviceFrameOf(dmaFrame), (frame) => usb.deviceTimeOfFrame(frame));
     }
     this.stream.attachOutput(this.usb ?? options.output);
     const client = options.client ?? { kind: 'packet' };
@@ -204,6 +204,26 @@ export class Session {
   async runRealtime(limitNs = Number.POSITIVE_INFINITY): Promise<RunSummary> {
     this.start();
     await this.scheduler.runRealtime(limitNs);
+    return this.finish();
+  }
+
+  /**
+   * Paced real time (DESIGN §14): runs the model on its virtual clock up to `timeNs`, as far as the sink allows.
+   * Stepping this way gives the same events and bytes as one `runVirtual`.
+   */
+  advanceTo(timeNs: number): void {
+    this.start();
+    this.scheduler.runVirtual(timeNs);
+    if (!this.scheduler.isStopped && this.scheduler.pendingEventCount > 0) this.scheduler.advanceVirtual(timeNs);
+  }
+
+  /** True once a stepped run has nothing left to do: ended, stopped, or idle. */
+  get idle(): boolean {
+    return this.sessionState === 'ended' || this.sessionState === 'stopped' || this.scheduler.pendingEventCount === 0;
+  }
+
+  /** Ends a stepped run (`advanceTo`) and builds its summary. */
+  complete(): RunSummary {
     return this.finish();
   }
 

@@ -122,6 +122,9 @@ export class GainSink implements Sink {
     return { factor: this.factor, decibels: this.factor === 0 ? null : 20 * Math.log10(this.factor), clippedSamples: this.clippedSamples, samplesScaled: this.samplesScaled };
   }
 
+  flush(): void { this.inner.flush(); }
+  roomFrames(): number { return this.inner.roomFrames(); }
+  playedFrames(): number { return this.inner.playedFrames(); }
   failure(): SinkError | undefined { return this.inner.failure(); }
   state(): SinkState { return this.inner.state(); }
   stats(): SinkStats { return this.inner.stats(); }

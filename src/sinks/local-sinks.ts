@@ -3,6 +3,7 @@
 import { SinkError, WavertError } from '../errors.js';
 import { WavWriter, type WavFormat } from '../wav/index.js';
 import { copyBytes } from './pcm.js';
+import { NominalPlayhead } from './playhead.js';
 import { emptySinkStats, type Sink, type SinkKind, type SinkState, type SinkStats } from './types.js';
 
 const FILE_BUFFER_BYTES = 64 * 1024;
@@ -15,11 +16,24 @@ export class NullSink implements Sink {
   private readonly blockAlign: number;
   private readonly nowNs: () => bigint;
   private currentState: SinkState = 'open';
+  private readonly playhead: NominalPlayhead;
 
-  constructor(blockAlign: number, notes: string[] = [], nowNs: () => bigint = process.hrtime.bigint) {
+  constructor(blockAlign: number, sampleRate: number, notes: string[] = [], nowNs: () => bigint = process.hrtime.bigint) {
     this.blockAlign = blockAlign;
     this.notes = notes;
     this.nowNs = nowNs;
+    this.playhead = new NominalPlayhead(sampleRate);
+  }
+
+  flush(): void {}
+
+  /** A device without a buffer limit: it plays at the nominal rate whatever it is given. */
+  roomFrames(): number {
+    return Number.MAX_SAFE_INTEGER;
+  }
+
+  playedFrames(): number {
+    return this.playhead.update(this.counters.framesWritten);
   }
 
   write(_bytes: Uint8Array, _byteOffset: number, byteLength: number): boolean {
@@ -68,12 +82,25 @@ export class FileSink implements Sink {
   private readonly nowNs: () => bigint;
   private currentState: SinkState = 'open';
   private error: SinkError | undefined;
+  private readonly playhead: NominalPlayhead;
 
   private constructor(writer: WavWriter, path: string, nowNs: () => bigint) {
     this.writer = writer;
     this.label = `file ${path}`;
     this.blockAlign = writer.format.blockAlign;
     this.nowNs = nowNs;
+    this.playhead = new NominalPlayhead(writer.format.sampleRate);
+  }
+
+  flush(): void {}
+
+  roomFrames(): number {
+    return Number.MAX_SAFE_INTEGER;
+  }
+
+  /** Played at the nominal rate, as the DAC would: the file is written at once, the run keeps real time. */
+  playedFrames(): number {
+    return this.playhead.update(this.counters.framesWritten);
   }
 
   static open(path: string, format: WavFormat, nowNs: () => bigint = process.hrtime.bigint): FileSink {
@@ -97,12 +124,12 @@ export class FileSink implements Sink {
       this.fillBytes += take;
       offset += take;
       remaining -= take;
-      if (this.fillBytes === this.buffer.length && !this.flush(this.buffer)) return false;
+      if (this.fillBytes === this.buffer.length && !this.writeOut(this.buffer)) return false;
     }
     return true;
   }
 
-  private flush(bytes: Uint8Array): boolean {
+  private writeOut(bytes: Uint8Array): boolean {
     try {
       this.writer.write(bytes);
       this.counters.bytesAccepted += bytes.length;
@@ -130,7 +157,7 @@ export class FileSink implements Sink {
 
   finish(): Promise<SinkError | undefined> {
     if (this.currentState !== 'open') return Promise.resolve(this.error);
-    if (this.fillBytes > 0 && !this.flush(this.buffer.subarray(0, this.fillBytes))) return Promise.resolve(this.error);
+    if (this.fillBytes > 0 && !this.writeOut(this.buffer.subarray(0, this.fillBytes))) return Promise.resolve(this.error);
     try {
       this.writer.close();
       this.currentState = 'finished';
@@ -145,7 +172,7 @@ export class FileSink implements Sink {
   /** An interrupted play still leaves a valid WAV of what was played so far. */
   abort(): void {
     if (this.currentState !== 'open') return;
-    if (this.fillBytes > 0) this.flush(this.buffer.subarray(0, this.fillBytes));
+    if (this.fillBytes > 0) this.writeOut(this.buffer.subarray(0, this.fillBytes));
     try {
       this.writer.close();
     } catch {
@@ -174,6 +201,20 @@ export class TeeSink implements Sink {
   write(bytes: Uint8Array, byteOffset: number, byteLength: number): boolean {
     const recorded = this.recording.write(bytes, byteOffset, byteLength);
     return this.primary.write(bytes, byteOffset, byteLength) && recorded;
+  }
+
+  flush(): void {
+    this.primary.flush();
+    this.recording.flush();
+  }
+
+  roomFrames(): number {
+    return this.primary.roomFrames();
+  }
+
+  /** The main sink is the clock; the recording keeps up with anything. */
+  playedFrames(): number {
+    return this.primary.playedFrames();
   }
 
   failure(): SinkError | undefined {

@@ -72,6 +72,7 @@ export function playerSpec(kind: 'speaker' | 'pulse' | 'pipewire' | 'alsa', form
         args: [speakerWorkerPath(), JSON.stringify(speakerConfig(conversion, device, probe))],
         dialect: speakerDialect,
         format,
+        clock: 'device-writes',
       };
   }
 }
@@ -145,7 +146,7 @@ function commandLineOf(kind: SinkKind, format: WavFormat, options: SinkOpenOptio
 }
 
 async function openKind(kind: SinkKind, format: WavFormat, options: SinkOpenOptions, filePath?: string): Promise<Sink> {
-  if (kind === 'null') return new NullSink(format.blockAlign, [], options.nowNs);
+  if (kind === 'null') return new NullSink(format.blockAlign, format.sampleRate, [], options.nowNs);
   if (kind === 'file') return FileSink.open(filePath!, format, options.nowNs);
   return PipeSink.open(playerSpec(kind, format, options), options);
 }
@@ -154,14 +155,15 @@ async function openKind(kind: SinkKind, format: WavFormat, options: SinkOpenOpti
  * An explicit sink that cannot work throws SinkError with the reason; `auto` takes the first that works
  * and, if none does, the null sink with one sentence saying nothing will be heard and why.
  */
-export async function openSink(request: SinkRequest, format: WavFormat, options: SinkOpenOptions = {}): Promise<OpenedSink> {
+export async function openSink(request: SinkRequest, format: WavFormat, options: SinkOpenOptions = {}, exclude: readonly SinkKind[] = []): Promise<OpenedSink> {
   if (request.kind === 'file') return { sink: await openKind('file', format, options, request.path), passedOver: [], fallbackMessage: undefined, commandLine: undefined };
   if (request.kind !== 'auto') {
     const probe = await probeSink(request.kind, format, options);
     if (!probe.usable) throw new SinkError(`sink ${request.kind} cannot play here: ${probe.reason}`);
     return { sink: await openKind(request.kind, format, options), passedOver: [], fallbackMessage: undefined, commandLine: commandLineOf(request.kind, format, options) };
   }
-  const probes = await Promise.all(AUTO_SINK_ORDER.map((kind) => probeSink(kind, format, options)));
+  // a sink that already failed at start in this run is not tried again
+  const probes = await Promise.all(AUTO_SINK_ORDER.filter((kind) => !exclude.includes(kind)).map((kind) => probeSink(kind, format, options)));
   const passedOver: SinkProbe[] = [];
   for (const probe of probes) {
     if (!probe.usable) {
@@ -176,7 +178,7 @@ export async function openSink(request: SinkRequest, format: WavFormat, options:
   }
   const reasons = passedOver.map((probe) => `\n  ${probe.kind}: ${probe.reason}`).join('');
   return {
-    sink: new NullSink(format.blockAlign, [], options.nowNs),
+    sink: new NullSink(format.blockAlign, format.sampleRate, [], options.nowNs),
     passedOver,
     commandLine: undefined,
     fallbackMessage: `nothing will be heard: no audio output works here, so the stream plays to the null sink in real time.${reasons}`,

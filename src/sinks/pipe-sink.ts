@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { SinkError } from '../errors.js';
 import { copyBytes, narrowFloat64, planConversion, type PcmConversion, type SinkPcmFormat } from './pcm.js';
 import { LinearFit } from '../clock/linear-fit.js';
+import { NominalPlayhead, ReportedPlayhead } from './playhead.js';
 import { emptySinkStats, type Sink, type SinkKind, type SinkOpenOptions, type SinkState, type SinkStats } from './types.js';
 
 /** How each player's stderr is read: a failure sentence, underrun reports, and the sink clock if it prints one. */
@@ -15,6 +16,9 @@ export interface PlayerDialect {
   describeExit(code: number | null, signal: NodeJS.Signals | null, lastLines: string[]): string;
 }
 
+/** How the sink learns how far the player has played: its own time reports, its device-write reports, or neither. */
+export type PlayerClock = 'reported-time' | 'device-writes' | 'pipe';
+
 export interface PipeSinkSpec {
   kind: SinkKind;
   label: string;
@@ -23,10 +27,15 @@ export interface PipeSinkSpec {
   dialect: PlayerDialect;
   format: SinkPcmFormat;
   notes?: string[];
+  /** Default 'reported-time' when the dialect has a time pattern, else 'pipe'. */
+  clock?: PlayerClock;
 }
 
-const SLOT_MS = 10;
-const RING_MS = 1000;
+/** The ring holds this much audio: paced mode never fills more than its lookahead; live mode drops past it. */
+const RING_MS = 2000;
+const MAX_IN_FLIGHT_WRITES = 4096;
+/** 64-bit float input is narrowed in pieces of this many frames through one staging buffer. */
+const STAGING_FRAMES = 4096;
 const STDERR_KEEP_LINES = 6;
 const SPAWN_TIMEOUT_MS = 5000;
 const DRAIN_GRACE_MS = 3000;
@@ -58,21 +67,25 @@ export class PipeSink implements Sink {
   private readonly conversion: PcmConversion;
   private readonly nowNs: () => bigint;
   private readonly command: string;
+  private readonly clock: PlayerClock;
 
-  private readonly slotFrames: number;
-  private readonly slots: Uint8Array[];
-  private readonly slotFloats: Float32Array[];
-  private readonly slotLengths: Int32Array;
+  /** A byte ring in the player's format; positions are running byte counts, the index is position mod size. */
+  private readonly ring: Uint8Array;
+  private readonly ringFloats: Float32Array;
   private readonly staging: Float64Array | undefined;
   private readonly stagingBytes: Uint8Array | undefined;
-  private fillSlot = 0;
-  /** Full slots kept back until the start cushion is reached, so the player starts with its buffer full. */
-  private heldCount = 0;
-  private readonly cushionFrames: number;
-  private fillFrames = 0;
-  private oldestInFlight = 0;
+  private filledBytes = 0;
+  private submittedBytes = 0;
+  private releasedBytes = 0;
+  private readonly inFlightLengths = new Int32Array(MAX_IN_FLIGHT_WRITES);
+  private inFlightHead = 0;
   private inFlightCount = 0;
-  private readonly onSlotWritten: (error?: Error | null) => void;
+  private readonly onPieceWritten: (error?: Error | null) => void;
+  private readonly reported: ReportedPlayhead;
+  private readonly nominal: NominalPlayhead;
+  /** Frames the player said it handed to its device (the speaker worker's reports). */
+  private deviceFrames = 0;
+  private stdoutTail = '';
 
   private currentState: SinkState = 'open';
   private error: SinkError | undefined;
@@ -92,32 +105,25 @@ export class PipeSink implements Sink {
     this.child = child;
     this.nowNs = options.nowNs ?? process.hrtime.bigint;
     this.conversion = planConversion(spec.format);
+    this.clock = spec.clock ?? (spec.dialect.sinkTimePattern ? 'reported-time' : 'pipe');
     this.notes = [...(spec.notes ?? []), ...(this.conversion.note ? [this.conversion.note] : [])];
-
-    this.slotFrames = Math.max(1, Math.round((spec.format.sampleRate * SLOT_MS) / 1000));
-    const slotCount = Math.ceil(RING_MS / SLOT_MS);
-    const slotBytes = this.slotFrames * this.conversion.outputBlockAlign;
-    const ring = new ArrayBuffer(slotBytes * slotCount);
-    this.slots = [];
-    this.slotFloats = [];
-    for (let index = 0; index < slotCount; index++) {
-      this.slots.push(new Uint8Array(ring, index * slotBytes, slotBytes));
-      this.slotFloats.push(this.conversion.sampleKind === 'float32le' && slotBytes % 4 === 0 ? new Float32Array(ring, index * slotBytes, slotBytes / 4) : new Float32Array(0));
-    }
-    this.slotLengths = new Int32Array(slotCount);
-    const cushionMs = Math.min(options.startCushionMs ?? 0, RING_MS / 2);
-    this.cushionFrames = Math.round((spec.format.sampleRate * cushionMs) / 1000);
+    const ringFrames = Math.max(64, Math.round((spec.format.sampleRate * RING_MS) / 1000));
+    this.ring = new Uint8Array(ringFrames * this.conversion.outputBlockAlign);
+    this.ringFloats = this.conversion.outputBlockAlign !== spec.format.blockAlign ? new Float32Array(this.ring.buffer) : new Float32Array(0);
     if (this.conversion.outputBlockAlign !== spec.format.blockAlign) {
-      this.staging = new Float64Array(this.slotFrames * spec.format.channels);
+      this.staging = new Float64Array(STAGING_FRAMES * spec.format.channels);
       this.stagingBytes = new Uint8Array(this.staging.buffer);
     }
-    this.onSlotWritten = (error) => this.slotWritten(error);
+    this.reported = new ReportedPlayhead(spec.format.sampleRate);
+    this.nominal = new NominalPlayhead(spec.format.sampleRate);
+    this.onPieceWritten = (error) => this.pieceWritten(error);
     this.watchChild();
   }
 
   /** Spawns the player (argument array, no shell) and resolves once it is running, or to its failure. */
   static async open(spec: PipeSinkSpec, options: SinkOpenOptions = {}): Promise<PipeSink> {
-    const child = spawn(spec.command, spec.args, { stdio: ['pipe', 'ignore', 'pipe'], env: options.env ?? process.env, shell: false });
+    const stdout = spec.clock === 'device-writes' ? 'pipe' : 'ignore';
+    const child = spawn(spec.command, spec.args, { stdio: ['pipe', stdout, 'pipe'], env: options.env ?? process.env, shell: false });
     const sink = new PipeSink(spec, child, options);
     await sink.whenSpawned();
     return sink;
@@ -148,6 +154,8 @@ export class PipeSink implements Sink {
     });
     this.child.stderr?.setEncoding('utf8');
     this.child.stderr?.on('data', (text: string) => this.readStderr(text));
+    this.child.stdout?.setEncoding('latin1');
+    this.child.stdout?.on('data', (text: string) => this.readDeviceReports(text));
     this.child.on('exit', (code, signal) => {
       if (this.currentState === 'open' || (this.currentState === 'finishing' && (code !== 0 || signal !== null))) {
         this.fail(`${this.label}: ${this.dialect.describeExit(code, signal, this.lastLines)}`);
@@ -179,6 +187,7 @@ export class PipeSink implements Sink {
     const timeMatch = this.dialect.sinkTimePattern?.exec(line);
     if (timeMatch) {
       const seconds = Number(timeMatch[1]);
+      this.reported.report(seconds);
       if (seconds > 0) this.sinkClock.add(this.nowNs(), seconds);
       return;
     }
@@ -194,75 +203,102 @@ export class PipeSink implements Sink {
     this.currentState = 'failed';
   }
 
+  /** The speaker worker prints the running count of bytes its device has taken, one number a line. */
+  private readDeviceReports(text: string): void {
+    this.stdoutTail += text;
+    const newline = this.stdoutTail.lastIndexOf('\n');
+    if (newline < 0) return;
+    const lines = this.stdoutTail.slice(0, newline);
+    this.stdoutTail = this.stdoutTail.slice(newline + 1);
+    const last = lines.slice(lines.lastIndexOf('\n') + 1);
+    const bytes = Number(last);
+    if (Number.isFinite(bytes)) this.deviceFrames = Math.floor(bytes / this.conversion.outputBlockAlign);
+  }
+
   write(bytes: Uint8Array, byteOffset: number, byteLength: number): boolean {
     if (this.currentState !== 'open') return this.currentState !== 'failed';
     if (this.counters.firstWriteNs === undefined) this.counters.firstWriteNs = this.nowNs();
     const inputBlockAlign = this.conversion.input.blockAlign;
-    let frameCount = Math.floor(byteLength / inputBlockAlign);
+    const frameCount = Math.floor(byteLength / inputBlockAlign);
+    const taken = Math.min(frameCount, this.roomFrames());
+    this.counters.bytesWritten += taken * inputBlockAlign;
+    this.counters.framesWritten += taken;
+    this.counters.droppedFrames += frameCount - taken;
+    const outputBlockAlign = this.conversion.outputBlockAlign;
     let sourceOffset = byteOffset;
-    this.counters.bytesWritten += frameCount * inputBlockAlign;
-    this.counters.framesWritten += frameCount;
-    while (frameCount > 0) {
-      if (this.inFlightCount + this.heldCount === this.slots.length) {
-        this.counters.droppedFrames += frameCount;
-        return true;
-      }
-      const take = Math.min(frameCount, this.slotFrames - this.fillFrames);
-      this.fillInto(bytes, sourceOffset, take);
-      sourceOffset += take * inputBlockAlign;
-      frameCount -= take;
-      this.fillFrames += take;
-      if (this.fillFrames === this.slotFrames) this.completeFillSlot();
+    let remaining = taken;
+    while (remaining > 0) {
+      // the ring holds whole frames, so a piece ends at the ring's end or at the data's end
+      const index = this.filledBytes % this.ring.length;
+      const frames = Math.min(remaining, (this.ring.length - index) / outputBlockAlign);
+      this.fillAt(bytes, sourceOffset, frames, index);
+      this.filledBytes += frames * outputBlockAlign;
+      sourceOffset += frames * inputBlockAlign;
+      remaining -= frames;
     }
-    if (this.heldCount > 0 && this.counters.framesWritten >= this.cushionFrames) this.releaseHeld();
     return true;
   }
 
-  private fillInto(source: Uint8Array, sourceOffset: number, frameCount: number): void {
-    const slot = this.slots[this.fillSlot]!;
+  private fillAt(source: Uint8Array, sourceOffset: number, frameCount: number, ringIndex: number): void {
     const inputBlockAlign = this.conversion.input.blockAlign;
     if (this.staging === undefined || this.stagingBytes === undefined) {
-      copyBytes(source, sourceOffset, sourceOffset + frameCount * inputBlockAlign, slot, this.fillFrames * inputBlockAlign);
+      copyBytes(source, sourceOffset, sourceOffset + frameCount * inputBlockAlign, this.ring, ringIndex);
       return;
     }
     const channels = this.conversion.input.channels;
-    copyBytes(source, sourceOffset, sourceOffset + frameCount * inputBlockAlign, this.stagingBytes, 0);
-    narrowFloat64(this.staging, 0, this.slotFloats[this.fillSlot]!, this.fillFrames * channels, frameCount * channels);
+    let done = 0;
+    while (done < frameCount) {
+      const frames = Math.min(STAGING_FRAMES, frameCount - done);
+      const start = sourceOffset + done * inputBlockAlign;
+      copyBytes(source, start, start + frames * inputBlockAlign, this.stagingBytes, 0);
+      narrowFloat64(this.staging, 0, this.ringFloats, ringIndex / 4 + done * channels, frames * channels);
+      done += frames;
+    }
   }
 
-  private completeFillSlot(): void {
-    const slot = this.slots[this.fillSlot]!;
-    this.slotLengths[this.fillSlot] = slot.byteLength;
-    this.fillSlot = (this.fillSlot + 1) % this.slots.length;
-    this.fillFrames = 0;
-    if (this.counters.framesWritten < this.cushionFrames || this.heldCount > 0) this.heldCount++;
-    else this.submit(slot);
+  flush(): void {
+    if (this.currentState !== 'open' && this.currentState !== 'finishing') return;
+    while (this.submittedBytes < this.filledBytes && this.inFlightCount < MAX_IN_FLIGHT_WRITES) {
+      const index = this.submittedBytes % this.ring.length;
+      const length = Math.min(this.filledBytes - this.submittedBytes, this.ring.length - index);
+      this.submit(this.ring.subarray(index, index + length));
+      this.submittedBytes += length;
+    }
   }
 
-  private releaseHeld(): void {
-    let index = (this.fillSlot - this.heldCount + this.slots.length) % this.slots.length;
-    while (this.heldCount > 0) {
-      this.heldCount--;
-      this.submit(this.slots[index]!);
-      index = (index + 1) % this.slots.length;
+  roomFrames(): number {
+    return (this.ring.length - (this.filledBytes - this.releasedBytes)) / this.conversion.outputBlockAlign;
+  }
+
+  playedFrames(): number {
+    const sentFrames = this.filledBytes / this.conversion.outputBlockAlign;
+    switch (this.clock) {
+      case 'reported-time': return this.reported.played(sentFrames);
+      case 'device-writes': return this.nominal.update(Math.min(sentFrames, this.deviceFrames));
+      case 'pipe': return this.nominal.update(this.releasedBytes / this.conversion.outputBlockAlign);
     }
   }
 
   private submit(view: Uint8Array): void {
     const stdin = this.child.stdin;
     if (!stdin) return;
+    this.inFlightLengths[(this.inFlightHead + this.inFlightCount) % MAX_IN_FLIGHT_WRITES] = view.length;
     this.inFlightCount++;
-    const acceptedMore = stdin.write(view, this.onSlotWritten);
+    const acceptedMore = stdin.write(view, this.onPieceWritten);
     if (!acceptedMore && !this.pipeFull) this.counters.backpressureEvents++;
     this.pipeFull = !acceptedMore;
     if (stdin.writableLength > this.counters.queuedBytesMax) this.counters.queuedBytesMax = stdin.writableLength;
   }
 
-  private slotWritten(error?: Error | null): void {
+  private pieceWritten(error?: Error | null): void {
+    const length = this.inFlightLengths[this.inFlightHead]!;
+    this.inFlightHead = (this.inFlightHead + 1) % MAX_IN_FLIGHT_WRITES;
     this.inFlightCount--;
-    if (!error) this.counters.bytesAccepted += this.slotLengths[this.oldestInFlight]!;
-    this.oldestInFlight = (this.oldestInFlight + 1) % this.slots.length;
+    this.releasedBytes += length;
+    if (!error) this.counters.bytesAccepted += length;
     if (this.inFlightCount === 0) this.pipeFull = false;
+    // pieces held back because too many were in flight go now
+    if (this.currentState === 'open' && this.submittedBytes < this.filledBytes) this.flush();
   }
 
   failure(): SinkError | undefined {
@@ -291,16 +327,9 @@ export class PipeSink implements Sink {
   async finish(): Promise<SinkError | undefined> {
     if (this.currentState === 'open') {
       this.currentState = 'finishing';
-      this.releaseHeld();
-      if (this.fillFrames > 0) {
-        const slot = this.slots[this.fillSlot]!;
-        this.slotLengths[this.fillSlot] = this.fillFrames * this.conversion.outputBlockAlign;
-        this.fillSlot = (this.fillSlot + 1) % this.slots.length;
-        this.fillFrames = 0;
-        this.submit(slot.subarray(0, this.slotLengths[(this.fillSlot - 1 + this.slots.length) % this.slots.length]!));
-      }
+      this.flush();
       this.child.stdin?.end();
-      const queuedMs = (this.inFlightCount * SLOT_MS);
+      const queuedMs = Math.ceil((((this.filledBytes - this.releasedBytes) / this.conversion.outputBlockAlign) * 1000) / this.conversion.input.sampleRate);
       const exitedInTime = await this.waitForExit(queuedMs + DRAIN_GRACE_MS);
       if (!exitedInTime) {
         this.fail(`${this.label}: ${this.command} did not finish playing within ${queuedMs + DRAIN_GRACE_MS} ms of the end of the stream; it was stopped.`);

@@ -1,11 +1,12 @@
-// What every sink offers the play loop: copy bytes now, be polled for failure, finish or abort later.
+// What every sink offers the play loop: copy bytes now, hand them over in one piece, say how far it has
+// played (its clock paces the model), be polled for failure, finish or abort later.
 import type { SinkError } from '../errors.js';
 import type { SinkPcmFormat } from './pcm.js';
 
 export type SinkKind = 'speaker' | 'pulse' | 'pipewire' | 'alsa' | 'file' | 'null';
 
-/** The order `--sink auto` tries them in: the real devices first, then the sound servers' pipes. */
-export const AUTO_SINK_ORDER: readonly SinkKind[] = ['speaker', 'pulse', 'pipewire', 'alsa'];
+/** The order `--sink auto` tries them in: the sound servers' players first, then ALSA's, the native addon last. */
+export const AUTO_SINK_ORDER: readonly SinkKind[] = ['pulse', 'pipewire', 'alsa', 'speaker'];
 
 export type SinkState = 'open' | 'finishing' | 'finished' | 'failed' | 'aborted';
 
@@ -19,7 +20,7 @@ export interface SinkStats {
   queuedBytesMax: number;
   /** Times the pipe reported it was full (the player was not keeping up at that moment). */
   backpressureEvents: number;
-  /** Frames thrown away because the player fell behind by more than the whole ring. */
+  /** Frames the sink could not take (live mode only: paced mode waits for the sink instead). */
   droppedFrames: number;
   /** Underruns the player itself reported (pacat -v, aplay). */
   playerUnderruns: number;
@@ -38,6 +39,12 @@ export interface Sink {
   readonly notes: readonly string[];
   /** Copies whole frames now; never throws, never blocks; false once the sink has failed. */
   write(bytes: Uint8Array, byteOffset: number, byteLength: number): boolean;
+  /** Hands what was written since the last flush to the player in one piece (one write per wake-up). */
+  flush(): void;
+  /** Frames `write` can take now without dropping any: paced real time never writes more. */
+  roomFrames(): number;
+  /** Frames the sink has played by now, by its own clock (pacat's playback time, device writes, or the nominal rate). */
+  playedFrames(): number;
   /** The failure, if the sink has failed (polled by the play loop). */
   failure(): SinkError | undefined;
   state(): SinkState;
@@ -53,8 +60,6 @@ export interface SinkOpenOptions {
   device?: string;
   /** The player's buffer, in ms (kept small: this is latency). */
   latencyMs?: number;
-  /** Audio held back before the player gets any, so it starts with a full buffer (margin against jitter). */
-  startCushionMs?: number;
   /** Environment for the player processes (PULSE_SERVER, XDG_RUNTIME_DIR, HOME for ~/.asoundrc). */
   env?: NodeJS.ProcessEnv;
   /** Monotonic clock, injectable for tests. */

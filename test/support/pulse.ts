@@ -21,7 +21,8 @@ export interface PulseServer {
   directory: string;
   sampleRate: number;
   channels: number;
-  startRecording(): Promise<Recording>;
+  /** Records the monitor; `wait` (default true) waits for its first bytes, which on a cold server wakes the sink first. */
+  startRecording(options?: { wait?: boolean }): Promise<Recording>;
   stop(): Promise<void>;
 }
 
@@ -72,7 +73,11 @@ async function stopChild(child: ChildProcess): Promise<void> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function startPulse(sampleRate = 48_000, channels = 2): Promise<PulseServer> {
+/**
+ * Starts the server cold by default: nothing keeps its null sink awake, so the first stream starts when the
+ * sink's idle block ends (up to ~2 s late, like a suspended card). `warm` adds a monitor reader that makes it tick.
+ */
+export async function startPulse(sampleRate = 48_000, channels = 2, options: { warm?: boolean } = {}): Promise<PulseServer> {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'wavert-pulse-'));
   const runtimeDir = path.join(directory, 'run');
   const home = path.join(directory, 'home');
@@ -113,21 +118,22 @@ export async function startPulse(sampleRate = 48_000, channels = 2): Promise<Pul
   }
   spawnSync('pactl', ['set-sink-volume', TEST_SINK_NAME, '100%'], { env, stdio: 'ignore', timeout: 3000 });
   spawnSync('pactl', ['set-default-sink', TEST_SINK_NAME], { env, stdio: 'ignore', timeout: 3000 });
-  // An idle null sink sleeps in 2 s blocks, so the first stream would start up to 2 s late (no real card does
-  // that). A low-latency reader on its monitor, kept for the server's life, makes it tick every 10 ms once
-  // the block that was running when it connected has ended.
+  // An idle null sink sleeps in 2 s blocks, so the first stream starts up to 2 s late. Only when asked (`warm`),
+  // a low-latency reader on its monitor, kept for the server's life, makes it tick every 10 ms.
+  if (options.warm) {
   const keeper = spawn('parec', ['--raw', '--format=s16le', `--rate=${sampleRate}`, `--channels=${channels}`, `--device=${TEST_SINK_NAME}.monitor`, '--latency-msec=10'], { stdio: ['ignore', 'ignore', 'ignore'], env });
   children.add(keeper);
   await sleep(NULL_SINK_BLOCK_MS);
+  }
 
-  const startRecording = async (): Promise<Recording> => {
+  const startRecording = async (recordOptions: { wait?: boolean } = {}): Promise<Recording> => {
     const parec = spawn('parec', ['--raw', '--format=s16le', `--rate=${sampleRate}`, `--channels=${channels}`, `--device=${TEST_SINK_NAME}.monitor`, '--latency-msec=10'], { stdio: ['ignore', 'pipe', 'pipe'], env });
     children.add(parec);
     const chunks: Buffer[] = [];
     parec.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
     parec.stderr?.resume();
     // parec has no "ready" signal; the first bytes of monitor silence are one
-    const readyBy = Date.now() + START_TIMEOUT_MS;
+    const readyBy = recordOptions.wait === false ? Date.now() : Date.now() + START_TIMEOUT_MS;
     while (chunks.length === 0 && parec.exitCode === null && Date.now() < readyBy) await sleep(10);
     return {
       stop: async () => {
@@ -245,4 +251,39 @@ export async function writeCounterWav(filePath: string, frameCount: number, samp
   writer.write(pcm);
   writer.close();
   return pcm;
+}
+
+export interface HeardComparison {
+  /** Rendered frames missing at the start of the recording (the monitor starts capturing with the sink's first block). */
+  missingAtStart: number;
+  /** Frames after that which differ from the rendered file, or are missing at the end. */
+  mismatchedFrames: number;
+  comparedFrames: number;
+}
+
+/**
+ * Aligns a monitor recording (s16le stereo) with the rendered bytes on a window past the start, then compares
+ * every frame: what was heard against what `render` wrote, frame by frame.
+ */
+export function compareHeard(recording: Buffer, rendered: Buffer, anchorFrame = 4_000): HeardComparison | undefined {
+  const needle = rendered.subarray(anchorFrame * 4, (anchorFrame + 512) * 4);
+  let at = recording.indexOf(needle);
+  while (at >= 0 && at % 4 !== 0) at = recording.indexOf(needle, at + 1);
+  if (at < 0) return undefined;
+  const offset = at / 4 - anchorFrame;
+  const renderedFrames = rendered.length / 4;
+  const recordedFrames = recording.length / 4;
+  let firstMatching = anchorFrame;
+  while (firstMatching > 0 && offset + firstMatching - 1 >= 0 && recording.readUInt32LE((offset + firstMatching - 1) * 4) === rendered.readUInt32LE((firstMatching - 1) * 4)) firstMatching--;
+  let mismatchedFrames = 0;
+  for (let frame = firstMatching; frame < renderedFrames; frame++) {
+    const index = offset + frame;
+    if (index >= recordedFrames || recording.readUInt32LE(index * 4) !== rendered.readUInt32LE(frame * 4)) mismatchedFrames++;
+  }
+  return { missingAtStart: firstMatching, mismatchedFrames, comparedFrames: renderedFrames - firstMatching };
+}
+
+/** A process that keeps one core busy for at most `seconds` (the test's loaded host); kill it when done. */
+export function startSpinner(seconds: number): ChildProcess {
+  return spawn(process.execPath, ['-e', `const end = Date.now() + ${Math.round(seconds * 1000)}; while (Date.now() < end) {}`], { stdio: 'ignore' });
 }
