@@ -46,7 +46,7 @@ export function runRenderBench(outDir: string): Record<string, unknown> {
   // where the time goes, and what each copy of the audio costs (a profiled run is slower; read the shares)
   const profile = profileRun([bin, 'render', input, '-o', out('wavert')]);
   for (const name of ['wavert', 'sox', 'cp']) rmSync(out(name), { force: true });
-  console.log('\n## render: where one 10-minute render spends its CPU (node --cpu-prof, one run)\n');
+  console.log('\n## render: where a 10-minute render spends its CPU (node --cpu-prof, mean of 3 runs)\n');
   console.log(table(profile.map((row) => ({ 'CPU ms': row.ms.toFixed(1), share: `${(100 * row.share).toFixed(1)} %`, 'spent on': row.bucket }))));
 
   // real data, kept between runs (regenerating 2 GB each time would dominate the bench)

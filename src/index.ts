@@ -10,4 +10,5 @@ export * from './session/index.js';
 export * from './render/index.js';
 export * from './report/index.js';
 export * from './compare/index.js';
+export * from './profile/index.js';
 export * from './errors.js';

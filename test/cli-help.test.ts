@@ -10,7 +10,7 @@ import { runWavert } from './support/pulse.js';
 
 // --help, the man page and the shell completions, all generated from the same command definitions.
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const COMMANDS = ['play', 'render', 'run', 'report', 'info', 'compare', 'devices', 'completion'];
+const COMMANDS = ['play', 'render', 'run', 'report', 'info', 'compare', 'profiles', 'devices', 'completion'];
 
 function has(command: string): boolean {
   return spawnSync(command, ['--version'], { stdio: 'ignore' }).error === undefined;

@@ -63,6 +63,12 @@ describe('compare on synthetic recordings', () => {
       [{ kind: 'level', heardFrame: 60_000, referenceFrame: 60_000, frameCount: 10_000, realign: { heardFrame: 70_000, referenceFrame: 70_000 }, gainDb: -6.02 }]);
   });
 
+  test('when the whole recording was made at half the volume then it still aligns, and the level departure spans it', () => {
+    const result = summary(heard('quiet', concat(silence(700), scaled(ref, 0.5))));
+    assert.equal(result.offsetFrames, 700);
+    assert.deepEqual(result.departures.map((d) => [d.kind, d.heardFrame, d.referenceFrame, d.frameCount, d.gainDb, d.realign]), [['level', 700, 0, RATE * 2, -6.02, null]]);
+  });
+
   test('when one recording holds several defects and starts 5000 frames late then each is listed in order at its frame', () => {
     const path = heard('several', concat(
       frames(ref, 5000, 10_000), silence(480), frames(ref, 10_000, 20_000), frames(ref, 19_520, 20_000), frames(ref, 20_000, 30_000), frames(ref, 30_100, RATE * 2),

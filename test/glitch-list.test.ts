@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadScenario, readWholeWav, renderSignal, runScenario, MemorySource } from '../src/scenario/index.js';
 import { Session } from '../src/session/index.js';
+import { AllocationError } from '../src/errors.js';
 import { createLatencySampler } from '../src/client/latency.js';
 import { SeededRandom } from '../src/client/random.js';
 import { WavReader, type WavFormat } from '../src/wav/index.js';
@@ -116,10 +117,17 @@ test('when stream options and client latencies are swept at random (seeded) then
       fifoBytes: pick([0, 0, wavFormat.blockAlign * 16, wavFormat.blockAlign * 100]),
     };
     const output = new CaptureOutput();
-    const session = new Session({
-      format: wavFormat, source: new MemorySource(counterInput(wavFormat, frames)), output, stream,
-      wakeLatency: createLatencySampler(latency, run + 1),
-    });
+    let session: Session;
+    try {
+      session = new Session({
+        format: wavFormat, source: new MemorySource(counterInput(wavFormat, frames)), output, stream,
+        wakeLatency: createLatencySampler(latency, run + 1),
+      });
+    } catch (error) {
+      // sysvad refuses sizes N does not divide, and the model cannot run packets that split a frame
+      if (error instanceof AllocationError && profile === 'sysvad') continue;
+      throw error;
+    }
     const summary = session.runVirtual(10e9);
     const label = `run ${run} (${JSON.stringify({ ...stream, latency, rate: wavFormat.sampleRate, bits: wavFormat.bitsPerSample, frames })})`;
     if (process.env.GLITCH_DEBUG === String(run)) {

@@ -84,6 +84,23 @@ describe('wavert play through a private PulseAudio server', { skip: unavailable 
     assert.match(run.stdout, /^sink +speaker \(native addon in a child process\)/m);
   });
 
+  test('when a 96 kHz 6-channel file is played with --sink speaker then it plays to the end (partial device writes are written again)', async (t) => {
+    const sinks = await runWavert(['sinks', '--json'], { env: server.env });
+    const speaker = (JSON.parse(sinks.stdout) as Array<{ kind: string; usable: boolean; reason: string }>).find((probe) => probe.kind === 'speaker');
+    if (!speaker?.usable) {
+      t.skip(`speaker sink not usable here: ${speaker?.reason}`);
+      return;
+    }
+    const { WavWriter, pcmFormat } = await import('../src/wav/index.js');
+    const sixPath = path.join(directory, 'six.wav');
+    const writer = WavWriter.create(sixPath, pcmFormat({ channels: 6, sampleRate: 96_000, bitsPerSample: 16 }));
+    writer.write(Buffer.alloc(96_000 * 12, 0x11));
+    writer.close();
+    const run = await runWavert(['play', sixPath, '--sink', 'speaker', '--quiet'], { env: server.env, timeoutMs: 20_000 });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^sink +speaker \(native addon in a child process\): 96000 frames sent/m);
+  });
+
   test('when a file is played with --sink alsa then aplay plays it through the ALSA pulse plugin exactly', async (t) => {
     const reason = aplayUnavailableReason();
     if (reason) {

@@ -155,7 +155,7 @@ describe('wavert run (as a process)', () => {
     assert.equal(escapeXml(`a<b>&"c'\u0001`), 'a&lt;b&gt;&amp;&quot;c&apos;');
   });
 
-  test('when --realtime runs a scenario to the null sink then it plays on the system clock and still checks its expectations', () => {
+  test('when --realtime runs a scenario to the null sink then the sink paces the model on its virtual clock and the expectations hold', () => {
     const { dir, cleanup } = tempDir();
     try {
       writeFileSync(join(dir, 'rt.yaml'), `input: { type: sine, format: { bitsPerSample: 16, channels: 2, sampleRate: 48000 }, durationMs: 60 }
@@ -169,8 +169,11 @@ expect:
       assert.equal(run.code, 0, run.stdout + run.stderr);
       assert.match(run.stderr, /playing rt\.yaml in real time/);
       const summary = JSON.parse(readFileSync(join(dir, 'out', 'rt', 'summary.json'), 'utf8')) as { clock: string; output: { frames: number } };
-      assert.equal(summary.clock, 'realtime');
+      // paced real time: the model keeps its virtual clock (the same events and bytes as offline), the sink keeps time
+      assert.equal(summary.clock, 'virtual');
+      assert.equal(summary.output.frames, 2880);
       const trace = readFileSync(join(dir, 'out', 'rt', 'trace.ndjson'), 'utf8');
+      assert.match(trace, /"event":"scenario".*"clock":"realtime \(paced\)"/);
       assert.match(trace, /"event":"sink","timeNs":0,"timeFrames":0,"action":"opened"/);
       assert.match(trace, /"event":"action".*"action":"stall-sink"/);
     } finally {

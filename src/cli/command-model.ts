@@ -51,7 +51,7 @@ const OPTION_VALUES: Readonly<Record<string, readonly string[]>> = {
 const FILE_VALUE = /file|\.wav|\.ndjson|\.html|\.svg|\.xml|<dir>|^<scenario/i;
 
 const ARGUMENT_GLOBS: Readonly<Record<string, string>> = {
-  play: '*.wav', render: '*.wav', info: '*.wav', run: '*.@(yaml|yml|json)', report: '*.ndjson',
+  play: '*.wav', render: '*.wav', info: '*.wav', run: '*.@(yaml|yml|json)', report: '*.ndjson', compare: '*.wav', profiles: '*.@(yaml|yml|json)',
 };
 
 function optionModel(option: Option): OptionModel {

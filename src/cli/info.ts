@@ -5,10 +5,9 @@ import type { SetExitCode } from './commands.js';
 import { Diagnostics } from './diagnostics.js';
 import { addExamples } from './examples.js';
 import { addVerbosityOptions, logLevelFromOptions, type VerbosityOptionValues } from './options.js';
-import {
-  WavReader, channelMaskDescription, formatDescription, formatTagDescription, formatTagOf,
-  type WavChunkInfo, type WavFormat,
-} from '../wav/index.js';
+// the reader and the format names only: info never writes a WAV
+import { channelMaskDescription, formatDescription, formatTagDescription, formatTagOf, type WavFormat } from '../wav/format.js';
+import { WavReader, type WavChunkInfo } from '../wav/reader.js';
 
 export interface InfoOptions extends VerbosityOptionValues {
   json?: boolean;

@@ -55,7 +55,7 @@ export function parseRange(start: string | undefined, duration: string | undefin
 export async function renderCommand(inputPath: string, options: RenderOptions, io: CliIo): Promise<number> {
   const diagnostics = new Diagnostics(io, logLevelFromOptions(options));
   const range = parseRange(options.start, options.duration);
-  const stream = streamConfigFromOptions(options);
+  const stream = await streamConfigFromOptions(options, io.cwd);
   const pipeline = clientTransportFromOptions(options);
   const outputPath = options.output;
   if (!outputPath) throw new UsageError('render needs an output file: -o <out.wav> (or -o - for stdout)');

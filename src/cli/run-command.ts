@@ -12,7 +12,7 @@ import { EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED, EXIT_OK } from './exit-codes.j
 import { DEFAULT_TIMEOUT_S } from './run.js';
 import type { CliIo } from './io.js';
 import { Diagnostics } from './diagnostics.js';
-import { logLevelFromOptions, parseInteger, type VerbosityOptionValues } from './options.js';
+import { logLevelFromOptions, parseInteger, profileFromOption, type VerbosityOptionValues } from './options.js';
 import { count } from '../text/count.js';
 
 export interface RunOptions extends VerbosityOptionValues {
@@ -27,6 +27,7 @@ export interface RunOptions extends VerbosityOptionValues {
   jobs?: string;
   timeoutS?: string;
   report?: boolean;
+  profile?: string;
 }
 
 const SCENARIO_EXTENSIONS = ['.yaml', '.yml', '.json'];
@@ -109,7 +110,9 @@ export async function runCommand(paths: readonly string[], options: RunOptions, 
   diagnostics.info(`${count(files.length, 'scenario')} found, ${runnable.length} valid; output in ${outDir}`);
   diagnostics.debug(options.realtime ? 'real time: one scenario at a time' : `${count(Math.min(jobs, Math.max(1, runnable.length)), 'worker thread')}, ${timeoutS} s limit per scenario`);
   const startedMs = performance.now();
-  const runOptions = { outDir, updateGolden: options.updateGolden ?? false, report: options.report ?? false };
+  if (options.profile !== undefined && options.updateGolden) throw new UsageError("--update-golden writes each scenario's golden WAV from its own profile; leave out --profile");
+  const profile = await profileFromOption(options.profile, cwd);
+  const runOptions = { outDir, updateGolden: options.updateGolden ?? false, report: options.report ?? false, ...(profile ? { profile } : {}) };
   const ran = new Map<string, ScenarioResult>();
   if (sinkRequest) {
     // real time: one scenario at a time, so that each can be heard
@@ -140,6 +143,13 @@ export async function runCommand(paths: readonly string[], options: RunOptions, 
   for (const result of results) diagnostics.debug(`${result.name}: ${result.status} in ${result.wallMs.toFixed(1)} ms`);
   diagnostics.debug(`all scenarios took ${(performance.now() - startedMs).toFixed(1)} ms wall time`);
   io.stdout.write(formatResults(results));
+  if (profile) {
+    const { explainProfileDependence, formatDependence } = await import('../profile/index.js');
+    const entries = runnable.map((file) => ({ path: file, file: shown(file, cwd) }));
+    const failing = entries.filter((entry) => ran.get(entry.path)?.status !== 'passed').length;
+    if (failing > 0) io.stderr.write(`wavert: re-running ${failing} scenario(s) with each of ${profile.name}'s choices alone, to see which ones the results depend on\n`);
+    io.stdout.write(formatDependence(profile, await explainProfileDependence(entries, runnable.map((file) => ran.get(file)!), profile)));
+  }
   if (options.junit !== undefined) {
     const junitPath = resolve(cwd, options.junit);
     mkdirSync(dirname(junitPath), { recursive: true });

@@ -23,11 +23,12 @@ export const registerRun: CommandRegistration = (program: Command, io, setExitCo
     .option('--junit <file>', 'write JUnit XML for CI systems')
     .option('--report', "draw each scenario's timeline.svg and report.html in its output folder")
     .option('--jobs <n>', 'scenarios run in parallel on worker threads (default: the number of cores)')
-    .option('--timeout-s <seconds>', `wall-clock limit per scenario (default ${DEFAULT_TIMEOUT_S})`);
+    .option('--timeout-s <seconds>', `wall-clock limit per scenario (default ${DEFAULT_TIMEOUT_S})`)
+    .option('--profile <name|file>', "run every scenario against this driver profile instead of its own, and show which choices the expectations that no longer hold depend on");
   addExamples(addVerbosityOptions(command, "no 'playing …' lines with --realtime"), [
     { commandLine: 'run fixtures/scenarios', what: 'run the whole scenario library in parallel; exit 1 if an expectation fails' },
     { commandLine: 'run fixtures/scenarios --out out --junit out/junit.xml --report', what: 'for CI: JUnit XML, and a timeline and HTML report per scenario' },
-    { commandLine: 'run fixtures/scenarios/client-stall-1.5-packets.yaml --realtime', what: 'hear the glitch a scenario describes' },
+    { commandLine: 'run fixtures/scenarios --profile sysvad', what: "the library against the reference driver's choices" },
   ])
     .action(async (paths: string[], options: RunOptions) => {
       const { runCommand } = await import('./run-command.js');

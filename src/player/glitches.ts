@@ -1,6 +1,6 @@
 // The glitches real-time playback itself causes (DESIGN §13): frames a sink could not take (`sink-drop`)
 // and underflows a late host wake-up caused (`host-late`), both live mode only — paced mode causes none.
-// Kept apart in this one place so they can go to the run's glitch list (RunRecorder.glitch) when it lands.
+// Each also goes to the run's glitch list (RunRecorder.glitch); these counts are the playback's own line.
 
 export type PlaybackGlitchKind = 'sink-drop' | 'host-late';
 

@@ -14,7 +14,7 @@ import type { RunSummary } from '../report/summary.js';
 import type { Session } from '../session/session.js';
 import type { Sink } from '../sinks/types.js';
 import { PlaybackControl } from './control.js';
-import { PlaybackGlitches } from './glitches.js';
+import { PlaybackGlitches, type PlaybackGlitch } from './glitches.js';
 import type { PlaybackOutput } from './output.js';
 import { count } from '../text/count.js';
 
@@ -122,6 +122,8 @@ async function playPaced(options: PlaybackOptions): Promise<PlaybackResult> {
   let lastViewMs = Number.NEGATIVE_INFINITY;
   let heardNs = 0;
 
+  // without a model-time limit, a stream the driver never ends stops after a grace second, as render's does
+  if (options.limitNs === undefined) session.limitNeverEnding();
   session.advanceTo(0);
   for (;;) {
     failure = sink.failure();
@@ -209,8 +211,13 @@ async function playLive(options: PlaybackOptions): Promise<PlaybackResult> {
   const startedMs = performance.now();
   let failure: SinkError | undefined;
   output.live = true;
+  // into the run's glitch list (summary, --json, trace, report) and the playback's own counts
+  const addGlitch = (glitch: PlaybackGlitch): void => {
+    report.glitches.add(glitch);
+    session.recorder.glitch(glitch);
+  };
   output.onSinkDrop = (startFrame, frameCount, timeNs) => {
-    report.glitches.add({ kind: 'sink-drop', startFrame, frameCount, timeNs, packetNumber: null, cause: `the sink was full: ${count(frameCount, 'frame')} could not be taken` });
+    addGlitch({ kind: 'sink-drop', startFrame, frameCount, timeNs, packetNumber: null, cause: `the sink was full: ${count(frameCount, 'frame')} could not be taken` });
   };
 
   // the DMA clock starts when the sink has started consuming: it is given a lead-in of silence and watched
@@ -233,9 +240,9 @@ async function playLive(options: PlaybackOptions): Promise<PlaybackResult> {
   // with no scripted latency, every underflow of a live run comes from the host waking the client late
   session.stream.addObserver({
     underflow: (packetNumber, startFrame, frameCount, timeNs) => {
-      report.glitches.add({
+      addGlitch({
         kind: 'host-late', startFrame, frameCount, timeNs, packetNumber,
-        cause: `the client woke ${(lastClientLatenessNs / NS_PER_MS).toFixed(2)} ms late (host scheduling); packet ${packetNumber} was not written in time`,
+        cause: `packet ${packetNumber} was not written before its transfer began: the client woke late on the host${lastClientLatenessNs > 0 ? ` (last wake-up ${(lastClientLatenessNs / NS_PER_MS).toFixed(2)} ms late)` : ''}`,
       });
     },
   });

@@ -140,6 +140,13 @@ export class GlitchDetector {
     return linearPacket * this.packetFrames + eosFrames;
   }
 
+  /** Live runs: every underflow is the host's lateness, listed as `kind` with this cause instead of underflow-*. */
+  attributeUnderflows(kind: GlitchKind, cause: string): void {
+    this.underflowAttribution = { kind, cause };
+  }
+
+  private underflowAttribution: { kind: GlitchKind; cause: string } | null = null;
+
   underflow(packetNumber: number, silenced: boolean): void {
     this.underflowPacket = packetNumber;
     this.underflowSilenced = silenced;
@@ -172,6 +179,12 @@ export class GlitchDetector {
       return;
     }
     if (packetNumber === this.underflowPacket) {
+      const attributed = this.underflowAttribution;
+      if (attributed) {
+        const policy = this.underflowSilenced ? 'silence' : 'stale bytes';
+        this.glitches.piece(attributed.kind, outputFrame, frames, timeAt(0), packetNumber, attributed.cause, (first, packets) => `${packetRange(first, packets)} began transferring unwritten (${policy}): ${attributed.cause}`);
+        return;
+      }
       const kind = this.underflowSilenced ? 'underflow-silence' : 'underflow-repeat';
       this.glitches.piece(kind, outputFrame, frames, timeAt(0), packetNumber, kind, underflowText(this.underflowSilenced));
       return;

@@ -82,7 +82,7 @@ function summaryTable(summary: RunSummary | null, timeline: Timeline): string {
   const underrun = summary.underrun;
   if (underrun) row('underruns', escapeXml(`${count(underrun.events, 'event')}, ${count(underrun.packets, 'packet')}, ${count(underrun.frames, 'frame')} (${summary.underflowPolicy})`));
   const eos = summary.eos;
-  row('end of stream', escapeXml(eos?.reached ? `packet ${eos.packetNumber}, last packet ${count(eos.eosPacketLength ?? 0, 'byte')}, at ${ms(eos.timeNs)}` : 'not reached'));
+  row('end of stream', escapeXml(eos?.reached ? `packet ${eos.packetNumber}, last packet ${count(eos.eosPacketLength ?? 0, 'byte')}, at ${ms(eos.timeNs)}` : summary.neverEnded ? `never ended: ${summary.neverEnded}` : 'not reached'));
   row('FIFO overshoot', escapeXml(count(summary.fifoOvershootBytes ?? 0, 'byte')));
   rows.push(statsRow('write margin', summary.writeMarginNs));
   if (summary.clock === 'realtime') {

@@ -92,6 +92,14 @@ export class RunRecorder implements StreamObserver {
     this.detector.markPacket(input);
   }
 
+  /**
+   * Live mode (DESIGN §14): the client wakes on the real event loop, so an underflow is the host's lateness. Lists
+   * every underflow from now on as `kind` (e.g. 'host-late') with this cause, instead of underflow-repeat/-silence.
+   */
+  attributeUnderflows(kind: GlitchKind, cause: string): void {
+    this.detector.attributeUnderflows(kind, cause);
+  }
+
   /** Frame numbers of rendered.wav differ from DMA output frames when a transport inserts or drops audio. */
   mapOutputFrames(map: ((dmaFrame: number) => number) | null, timeOf: ((outputFrame: number) => number) | null = null): void {
     this.outputFrameMap = map;
