@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js';
 import type { CommandRegistration } from './commands.js';
 import type { CliIo } from './io.js';
 import { addExamples } from './examples.js';
-import { addVerbosityOptions, logLevelFromOptions, type VerbosityOptionValues } from './options.js';
+import { addVerbosityOptions, logLevelFromOptions, type VerbosityOptionValues } from './verbosity.js';
 import { Diagnostics } from './diagnostics.js';
 
 export interface CompareCliOptions extends VerbosityOptionValues {

@@ -6,7 +6,7 @@ import { commandModels, programOptions, type CommandModel, type OptionModel } fr
 import type { CliIo } from './io.js';
 import type { SetExitCode } from './commands.js';
 import { addExamples } from './examples.js';
-import { addVerbosityOptions, logLevelFromOptions, type VerbosityOptionValues } from './options.js';
+import { addVerbosityOptions, logLevelFromOptions, type VerbosityOptionValues } from './verbosity.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];

@@ -6,7 +6,7 @@ import type { CliIo } from './io.js';
 import type { SetExitCode } from './commands.js';
 import { Diagnostics } from './diagnostics.js';
 import { addExamples } from './examples.js';
-import { addVerbosityOptions, logLevelFromOptions, type VerbosityOptionValues } from './options.js';
+import { addVerbosityOptions, logLevelFromOptions, type VerbosityOptionValues } from './verbosity.js';
 
 export interface DevicesOptions extends VerbosityOptionValues {
   device?: string;

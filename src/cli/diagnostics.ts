@@ -1,5 +1,5 @@
 import type { CliIo } from './io.js';
-import type { LogLevel } from './options.js';
+import type { LogLevel } from './verbosity.js';
 import type { RunSummary } from '../report/summary.js';
 import { count } from '../text/count.js';
 

@@ -4,7 +4,7 @@ import type { CliIo } from './io.js';
 import type { SetExitCode } from './commands.js';
 import { Diagnostics } from './diagnostics.js';
 import { addExamples } from './examples.js';
-import { addVerbosityOptions, logLevelFromOptions, type VerbosityOptionValues } from './options.js';
+import { addVerbosityOptions, logLevelFromOptions, type VerbosityOptionValues } from './verbosity.js';
 // the reader and the format names only: info never writes a WAV
 import { channelMaskDescription, formatDescription, formatTagDescription, formatTagOf, type WavFormat } from '../wav/format.js';
 import { WavReader, type WavChunkInfo } from '../wav/reader.js';

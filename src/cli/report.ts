@@ -9,7 +9,7 @@ import type { CommandRegistration } from './commands.js';
 import type { CliIo } from './io.js';
 import { Diagnostics } from './diagnostics.js';
 import { addExamples } from './examples.js';
-import { addVerbosityOptions, logLevelFromOptions, type VerbosityOptionValues } from './options.js';
+import { addVerbosityOptions, logLevelFromOptions, type VerbosityOptionValues } from './verbosity.js';
 
 export interface ReportOptions extends VerbosityOptionValues {
   output?: string;
