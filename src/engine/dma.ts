@@ -65,6 +65,26 @@ export class Dma {
     return this.notificationCount === 0 ? 0 : (packetNumber % this.notificationCount) * this.packetSizeInBytes;
   }
 
+  /**
+   * The DMA packet that will play a write into `linearPacket`'s slot: the first one not yet begun that uses
+   * that slot. It is `linearPacket` itself whenever the count is the DMA's (packetClock exact); with the
+   * reference's timer the count can run ahead of the DMA, and only the slot says where the audio will be heard.
+   */
+  packetPlaying(linearPacket: number): number {
+    const n = this.notificationCount;
+    if (n === 0) return linearPacket;
+    const current = this.packet();
+    const base = this.startedPacket === current ? current + 1 : current;
+    return base + ((((linearPacket % n) - (base % n)) % n) + n) % n;
+  }
+
+  /** The pass of the slot in which a write's bytes are first heard: the one in transfer, if it is that slot. */
+  passHearing(linearPacket: number): number {
+    const current = this.packet();
+    const inSlot = this.notificationCount > 0 && this.startedPacket === current && current % this.notificationCount === linearPacket % this.notificationCount;
+    return inSlot ? current : this.packetPlaying(linearPacket);
+  }
+
   markWritten(linearPacket: number): void {
     this.slotPacket[linearPacket % this.notificationCount] = linearPacket;
     if (linearPacket > this.lastWrittenPacket) this.lastWrittenPacket = linearPacket;

@@ -61,7 +61,7 @@ export class RunClock {
   /** The linear frame where the stream ends (+Infinity: no EOS, or one that is never reached). */
   eosFrame = Number.POSITIVE_INFINITY;
   private eosNeverEnds = false;
-  /** Where the EOS packet itself ends (its packet plus its length): what a driver that ends on time plays to. */
+  /** Where the EOS packet's audio has all been heard (in the slot's pass that first plays it after the write). */
   private eosPacketEndFrame = Number.POSITIVE_INFINITY;
   /** The count frozen when an EOS is received (countAfterEos: stops, exact clock); -1 otherwise. */
   private frozenCount = -1;
@@ -148,15 +148,18 @@ export class RunClock {
     return frames >= 0 ? framesToNs(frames, this.sampleRate) : -framesToNs(-frames, this.sampleRate);
   }
 
-  /** An accepted EOS (choices eosOffset, eosAtBufferEnd, countAfterEos). */
-  setEndOfStream(linearPacket: number, eosPacketLength: number): void {
+  /** An accepted EOS, in the DMA packet that will play it (choices eosOffset, eosAtBufferEnd, countAfterEos). */
+  setEndOfStream(dmaPacket: number, eosPacketLength: number, hearingPass: number = dmaPacket): void {
     this.eosReceived = true;
-    this.eosPacket = linearPacket;
+    this.eosPacket = dmaPacket;
     this.eosLengthInBytes = eosPacketLength;
-    const point = eosPoint(this.choices, linearPacket, eosPacketLength, this.blockAlign, this.dma.packetFrames, this.dma.notificationCount, this.eosSearchFrame());
+    const point = eosPoint(this.choices, dmaPacket, eosPacketLength, this.blockAlign, this.dma.packetFrames, this.dma.notificationCount, this.eosSearchFrame());
     this.eosFrame = Math.max(point.frame, this.dma.linearFrames);
     this.eosNeverEnds = point.neverEnds;
-    this.eosPacketEndFrame = linearPacket * this.dma.packetFrames + Math.floor(eosPacketLength / this.blockAlign);
+    // a pass the DMA is already beyond the end of cannot play the data any more: the slot's next pass would
+    const lengthFrames = Math.floor(eosPacketLength / this.blockAlign);
+    const dataEnd = hearingPass * this.dma.packetFrames + lengthFrames;
+    this.eosPacketEndFrame = lengthFrames === 0 ? 0 : dataEnd <= this.dma.linearFrames ? dataEnd + this.dma.bufferFrames : dataEnd;
     if (this.choices.countAfterEos === 'stops' && !this.timer) this.frozenCount = this.dma.packet();
     if (this.running) {
       this.scheduleDmaEvent();

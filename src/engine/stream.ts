@@ -195,15 +195,17 @@ export class WaveRTStream {
       phase: windowPhase(this.state, this.dma.startedPacket >= 0),
       eosReceived: this.clock.eosReceived,
     }, request);
+    // where the DMA will play an accepted write: the written packet itself unless the count runs apart from the DMA
+    const linearPacket = count + packetDelta(request.packetNumber, count);
+    const dmaPacket = decision.status === STATUS_SUCCESS && this.clock.timer ? this.dma.packetPlaying(linearPacket) : linearPacket;
     if (decision.status === STATUS_SUCCESS) {
-      this.dma.markWritten(decision.linearPacket);
-      if (decision.isEos) this.clock.setEndOfStream(decision.linearPacket, request.eosPacketLength);
+      this.dma.markWritten(dmaPacket);
+      if (decision.isEos) this.clock.setEndOfStream(dmaPacket, request.eosPacketLength, this.dma.passHearing(dmaPacket));
     }
     if (this.observers.length > 0) {
-      const linearPacket = count + packetDelta(request.packetNumber, count);
-      const marginNs = this.clock.marginNs(linearPacket);
+      const marginNs = this.clock.marginNs(dmaPacket);
       for (const observer of this.observers) {
-        observer.writePacket?.(request.packetNumber, request.flags, request.eosPacketLength, decision.status, timeNs, this.dma.linearFrames, count, marginNs);
+        observer.writePacket?.(request.packetNumber, request.flags, request.eosPacketLength, decision.status, timeNs, this.dma.linearFrames, count, marginNs, dmaPacket);
       }
     }
     return decision.status;

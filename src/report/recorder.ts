@@ -164,12 +164,12 @@ export class RunRecorder implements StreamObserver {
     this.trace?.event({ event: 'notification', timeNs, timeFrames: this.clockFrames(timeNs), positionFrames, packetCount });
   }
 
-  writePacket(packetNumber: number, flags: number, eosPacketLength: number, status: number, timeNs: number, positionFrames: number, packetCount: number, marginNs: number): void {
+  writePacket(packetNumber: number, flags: number, eosPacketLength: number, status: number, timeNs: number, positionFrames: number, packetCount: number, marginNs: number, dmaPacket?: number): void {
     this.writes++;
     this.statusCounts.set(status, (this.statusCounts.get(status) ?? 0) + 1);
     if (status === STATUS_SUCCESS) this.packetsWritten++;
     if (!Number.isNaN(marginNs)) this.writeMarginNs.add(marginNs);
-    const linearPacket = packetCount + ((packetNumber - (packetCount % 0x1_0000_0000)) | 0);
+    const linearPacket = dmaPacket ?? packetCount + ((packetNumber - (packetCount % 0x1_0000_0000)) | 0);
     const isEos = (flags & 0x200) !== 0;
     this.detector.writePacket(linearPacket, status, isEos ? this.detector.eosFrameOf(linearPacket, eosPacketLength / this.blockAlign) : -1);
     this.trace?.event({
