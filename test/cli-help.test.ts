@@ -83,6 +83,8 @@ test('when the bash completion is loaded in bash then it completes commands, opt
     assert.deepEqual(bashComplete(script, 'wavert play --sink p'), ['pulse', 'pipewire']);
     assert.deepEqual(bashComplete(script, 'wavert run --log-level d'), ['debug']);
     assert.deepEqual(bashComplete(script, 'wavert completion '), ['bash', 'zsh', 'fish']);
+    assert.deepEqual(bashComplete(script, 'wavert run --profile sy'), ['sysvad'], 'a built-in profile (or a profile file)');
+    assert.deepEqual(bashComplete(script, 'wavert run --profile fixtures/prof'), ['fixtures/profiles']);
     assert.deepEqual(bashComplete(script, 'wavert info fixtures/de'), ['fixtures/demo.wav']);
     assert.deepEqual(bashComplete(script, 'wavert play --start '), []);
   } finally {
@@ -120,12 +122,12 @@ test('when the zsh completion is loaded by compinit then Tab completes commands,
     assert.equal(loaded.status, 0, loaded.stderr);
     assert.deepEqual(loaded.stdout.trim().split('\n'), ['_wavert', ...COMMANDS.map((command) => `_wavert_${command}: function`)]);
     fs.writeFileSync(path.join(home, 'driver.zsh'), ZSH_DRIVER);
-    const lines = ['wavert pl', 'wavert pl', 'wavert play --si', 'wavert play --sink pu', 'wavert render x.wav --underflow r', 'wavert completion f', `wavert info ${path.join(root, 'fixtures', 'de')}`];
+    const lines = ['wavert pl', 'wavert pl', 'wavert play --si', 'wavert play --sink pu', 'wavert render x.wav --underflow r', 'wavert render x.wav --profile sys', 'wavert completion f', `wavert info ${path.join(root, 'fixtures', 'de')}`];
     const typed = spawnSync('zsh', ['-f', path.join(home, 'driver.zsh'), home, ...lines], { encoding: 'utf8', env: { ...process.env, HOME: home }, timeout: 60_000 });
     assert.equal(typed.status, 0, typed.stderr);
     // the first line only warms compinit up
     assert.deepEqual(typed.stdout.trim().split('\n').slice(1), [
-      '<wavert play >', '<wavert play --sink >', '<wavert play --sink pulse >', '<wavert render x.wav --underflow repeat >', '<wavert completion fish >',
+      '<wavert play >', '<wavert play --sink >', '<wavert play --sink pulse >', '<wavert render x.wav --underflow repeat >', '<wavert render x.wav --profile sysvad >', '<wavert completion fish >',
       `<wavert info ${path.join(root, 'fixtures', 'demo.wav')} >`,
     ]);
   } finally {

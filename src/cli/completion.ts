@@ -23,7 +23,8 @@ function bashScript(commands: readonly CommandModel[], topOptions: readonly Opti
   const cases = commands.map((command) => {
     const options = command.options.flatMap(flagsOf).join(' ');
     const valueCases = command.options.filter((option) => option.values !== undefined)
-      .map((option) => `        ${flagsOf(option).join('|')}) COMPREPLY=( $(compgen -W '${option.values!.join(' ')}' -- "$cur") ); return ;;`);
+      // a value from the list, or (--profile) a file
+      .map((option) => `        ${flagsOf(option).join('|')}) COMPREPLY=( $(compgen -W '${option.values!.join(' ')}' -- "$cur")${option.takesFile ? ' $(compgen -f -- "$cur")' : ''} ); return ;;`);
     const takesFile = command.options.filter((option) => option.takesFile).flatMap(flagsOf);
     const takesText = command.options.filter((option) => option.valueName !== '' && option.values === undefined && !option.takesFile).flatMap(flagsOf);
     const argumentValues = ARGUMENT_VALUES[command.name];
@@ -78,7 +79,9 @@ function zshOptionSpecs(option: OptionModel): string[] {
   const description = zshText(option.description);
   const value = option.valueName === ''
     ? ''
-    : `:${zshText(option.valueName.replace(/[<>[\]]/g, ''))}:${option.values !== undefined ? `(${option.values.map(zshText).join(' ')})` : option.takesFile ? '_files' : ' '}`;
+    : `:${zshText(option.valueName.replace(/[<>[\]]/g, ''))}:${option.values !== undefined
+      ? option.takesFile ? `_alternative "values\\:value\\:(${option.values.map(zshText).join(' ')})" "files\\:file\\:_files"` : `(${option.values.map(zshText).join(' ')})`
+      : option.takesFile ? '_files' : ' '}`;
   const flags = flagsOf(option);
   const exclusion = flags.length > 1 ? `(${flags.join(' ')})` : '';
   // a repeatable -v is counted, so it may be given several times
@@ -146,7 +149,7 @@ function fishScript(commands: readonly CommandModel[], topOptions: readonly Opti
   for (const command of commands) {
     const seen = `__fish_seen_subcommand_from ${[command.name, ...command.aliases].join(' ')}`;
     for (const option of command.options) {
-      const value = option.valueName === '' ? '' : option.values !== undefined ? ` -x -a '${option.values.join(' ')}'` : option.takesFile ? ' -r -F' : ' -x';
+      const value = option.valueName === '' ? '' : option.values !== undefined ? ` ${option.takesFile ? '-r -F' : '-x'} -a '${option.values.join(' ')}'` : option.takesFile ? ' -r -F' : ' -x';
       lines.push(`complete -c wavert -n '${seen}'${fishFlags(option)}${value} -d '${fishText(option.description)}'`);
     }
     const argumentValues = ARGUMENT_VALUES[command.name];
