@@ -1,10 +1,11 @@
 import { test, describe, before, after } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AUTO_SINK_ORDER, parseAlsaPcms, parsePipewireTargets, parsePulseSinks, type DeviceSurvey } from '../src/sinks/index.js';
-import { pulseUnavailableReason, runWavert, startPulse, TEST_SINK_NAME, writeCounterWav, type PulseServer } from './support/pulse.js';
+import { pulseUnavailableReason, runWavert, startPulse, TEST_SINK_NAME, WAVERT_BIN, writeCounterWav, type PulseServer } from './support/pulse.js';
 
 // `wavert devices` as a real process: against a private PulseAudio (its null sink listed by name) and with no server.
 const noServer: NodeJS.ProcessEnv = {
@@ -30,6 +31,15 @@ test('when there is no sound server at all then devices exits 0, says why pulse 
   const text = await runWavert(['devices'], { env: noServer });
   assert.match(text.stdout, /^--sink auto would play to: null: no audio output works here/m);
   assert.match(text.stdout, /^  passed over pulse: /m);
+});
+
+test('when there is no sound server then devices --names still lists what ALSA has, and nothing of pulse', async () => {
+  const run = await runWavert(['devices', '--names'], { env: noServer });
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stderr, '');
+  const names = run.stdout.split('\n').filter((name) => name !== '');
+  if (names.length > 0) assert.ok(names.includes('default'), run.stdout);
+  assert.ok(!names.includes(TEST_SINK_NAME));
 });
 
 test('when `sinks` is typed then it is the same command as `devices`', async () => {
@@ -96,6 +106,21 @@ describe('wavert devices with a private PulseAudio server', { skip: unavailable 
     const run = await runWavert(['play', wavPath, '--sink', 'pulse', '--device', TEST_SINK_NAME, '-vv'], { env: server.env, timeoutMs: 20_000 });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, new RegExp(`^wavert: debug: sink pulse \\(pacat on ${TEST_SINK_NAME}, \\d+ ms buffer\\): opened in [\\d.]+ ms; command line: pacat --playback --raw --verbose --format=s16le --rate=48000 --channels=2 --latency-msec=\\d+ --client-name=wavert '--stream-name=wavert play' --device=${TEST_SINK_NAME}$`, 'm'));
+  });
+
+  test('when the bash completion completes --device then it offers the server\'s sinks by name (from devices --names)', async () => {
+    const names = await runWavert(['devices', '--names'], { env: server.env });
+    assert.equal(names.code, 0, names.stderr);
+    assert.ok(names.stdout.split('\n').includes(TEST_SINK_NAME), names.stdout);
+    const bin = path.join(directory, 'bin');
+    fs.mkdirSync(bin, { recursive: true });
+    fs.writeFileSync(path.join(bin, 'wavert'), `#!/bin/sh\nexec "${process.execPath}" "${WAVERT_BIN}" "$@"\n`, { mode: 0o755 });
+    const script = path.join(directory, 'wavert.bash');
+    fs.writeFileSync(script, (await runWavert(['completion', 'bash'])).stdout);
+    const program = `source "$1"\nCOMP_WORDS=(wavert play x.wav --device wavert_t)\nCOMP_CWORD=4\n_wavert\nprintf '%s\\n' "\${COMPREPLY[@]}"`;
+    const completed = spawnSync('bash', ['-c', program, 'bash', script], { encoding: 'utf8', env: { ...server.env, PATH: `${bin}:${process.env.PATH}` } });
+    assert.equal(completed.status, 0, completed.stderr);
+    assert.deepEqual(completed.stdout.split('\n').filter((word) => word !== ''), [TEST_SINK_NAME]);
   });
 
   test('when play is given a listed pulse sink by name then it plays; a misspelt one is one usage error with the suggestion', async () => {

@@ -26,7 +26,7 @@ function bashScript(commands: readonly CommandModel[], topOptions: readonly Opti
       // a value from the list, or (--profile) a file
       .map((option) => `        ${flagsOf(option).join('|')}) COMPREPLY=( $(compgen -W '${option.values!.join(' ')}' -- "$cur")${option.takesFile ? ' $(compgen -f -- "$cur")' : ''} ); return ;;`);
     const takesFile = command.options.filter((option) => option.takesFile).flatMap(flagsOf);
-    const takesText = command.options.filter((option) => option.valueName !== '' && option.values === undefined && !option.takesFile).flatMap(flagsOf);
+    const takesText = command.options.filter((option) => option.valueName !== '' && option.values === undefined && !option.takesFile && option.long !== '--device').flatMap(flagsOf);
     const argumentValues = ARGUMENT_VALUES[command.name];
     const positional = argumentValues !== undefined
       ? `COMPREPLY=( $(compgen -W '${argumentValues.join(' ')}' -- "$cur") )`
@@ -36,6 +36,7 @@ function bashScript(commands: readonly CommandModel[], topOptions: readonly Opti
       `      opts='${options}'`,
       '      case "$prev" in',
       ...valueCases,
+      ...(command.options.some((option) => option.long === '--device') ? ['        --device) COMPREPLY=( $(compgen -W "$(wavert devices --names 2>/dev/null)" -- "$cur") ); return ;;'] : []),
       ...(takesFile.length > 0 ? [`        ${takesFile.join('|')}) _wavert_files ''; return ;;`] : []),
       // a number, a time or a device name: nothing to offer
       ...(takesText.length > 0 ? [`        ${takesText.join('|')}) COMPREPLY=(); return ;;`] : []),
@@ -81,7 +82,7 @@ function zshOptionSpecs(option: OptionModel): string[] {
     ? ''
     : `:${zshText(option.valueName.replace(/[<>[\]]/g, ''))}:${option.values !== undefined
       ? option.takesFile ? `_alternative "values\\:value\\:(${option.values.map(zshText).join(' ')})" "files\\:file\\:_files"` : `(${option.values.map(zshText).join(' ')})`
-      : option.takesFile ? '_files' : ' '}`;
+      : option.takesFile ? '_files' : option.long === '--device' ? '{compadd -- ${(f)"$(wavert devices --names 2>/dev/null)"}}' : ' '}`;
   const flags = flagsOf(option);
   const exclusion = flags.length > 1 ? `(${flags.join(' ')})` : '';
   // a repeatable -v is counted, so it may be given several times
@@ -149,7 +150,7 @@ function fishScript(commands: readonly CommandModel[], topOptions: readonly Opti
   for (const command of commands) {
     const seen = `__fish_seen_subcommand_from ${[command.name, ...command.aliases].join(' ')}`;
     for (const option of command.options) {
-      const value = option.valueName === '' ? '' : option.values !== undefined ? ` ${option.takesFile ? '-r -F' : '-x'} -a '${option.values.join(' ')}'` : option.takesFile ? ' -r -F' : ' -x';
+      const value = option.valueName === '' ? '' : option.values !== undefined ? ` ${option.takesFile ? '-r -F' : '-x'} -a '${option.values.join(' ')}'` : option.takesFile ? ' -r -F' : option.long === '--device' ? " -x -a '(wavert devices --names 2>/dev/null)'" : ' -x';
       lines.push(`complete -c wavert -n '${seen}'${fishFlags(option)}${value} -d '${fishText(option.description)}'`);
     }
     const argumentValues = ARGUMENT_VALUES[command.name];

@@ -1,6 +1,6 @@
 // `wavert devices` (alias `sinks`): every sink back-end, whether it works here, its devices, and what auto picks.
 import type { Command } from 'commander';
-import { surveyDevices, type BackendSurvey, type DeviceSurvey } from '../sinks/index.js';
+import { listDeviceNames, surveyDevices, type BackendSurvey, type DeviceSurvey } from '../sinks/index.js';
 import { pcmFormat } from '../wav/index.js';
 import type { CliIo } from './io.js';
 import type { SetExitCode } from './commands.js';
@@ -11,6 +11,7 @@ import { addVerbosityOptions, logLevelFromOptions, type VerbosityOptionValues } 
 export interface DevicesOptions extends VerbosityOptionValues {
   device?: string;
   json?: boolean;
+  names?: boolean;
 }
 
 function deviceLines(backend: BackendSurvey, all: readonly BackendSurvey[]): string[] {
@@ -43,6 +44,12 @@ export function formatDeviceSurvey(survey: DeviceSurvey): string {
 
 export async function devicesCommand(options: DevicesOptions, io: CliIo): Promise<number> {
   const diagnostics = new Diagnostics(io, logLevelFromOptions(options));
+  if (options.names) {
+    // for shell completion: the names alone, quickly (no back-end is probed)
+    const names = await listDeviceNames(io.env);
+    io.stdout.write(names.length > 0 ? `${names.join('\n')}\n` : '');
+    return 0;
+  }
   const format = pcmFormat({ channels: 2, sampleRate: 48_000, bitsPerSample: 16 });
   const startedMs = performance.now();
   const survey = await surveyDevices(format, { env: io.env, ...(options.device !== undefined ? { device: options.device } : {}) });
@@ -57,7 +64,8 @@ export function registerDevices(program: Command, io: CliIo, setExitCode: SetExi
     .alias('sinks')
     .description('list every sink back-end (speaker, pulse, pipewire, alsa, file, null), whether it works here and why not, its devices, and which one --sink auto would use')
     .option('--device <name>', 'probe this device on the back-ends that have devices')
-    .option('--json', 'print the back-ends, their devices and the auto choice as JSON');
+    .option('--json', 'print the back-ends, their devices and the auto choice as JSON')
+    .option('--names', 'print only the device names --device takes, one a line, without probing (for shell completion)');
   addExamples(addVerbosityOptions(command, 'nothing more (devices prints only its table)'), [
     { commandLine: 'devices', what: 'what can play here, each device by name, and what auto would pick' },
     { commandLine: 'devices --json | jq .auto', what: 'the auto choice and why, for scripts' },

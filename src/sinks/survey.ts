@@ -87,3 +87,9 @@ export async function unknownDeviceReason(kind: SinkKind, name: string, env: Nod
   const what = kind === 'pulse' ? 'pulse sink' : 'PipeWire target';
   return `--device '${name}' is not a ${what} here${didYouMean(name, names)}; ${names.length > 0 ? `${listing.source} lists: ${names.join(', ')}` : `${listing.source} lists none`}`;
 }
+
+/** Every device name `--device` takes here (pulse sinks, PipeWire targets, ALSA PCMs), once each, without probing. */
+export async function listDeviceNames(env: NodeJS.ProcessEnv): Promise<string[]> {
+  const listings = await Promise.all((['pulse', 'pipewire', 'alsa'] as const).map((kind) => listDevices(kind, env)));
+  return [...new Set(listings.flatMap((listing) => listing.devices.map((device) => device.name)))];
+}
