@@ -96,6 +96,19 @@ test('when --volume is not a gain, or the list cannot keep one --record, then it
   assert.match(record.stderr, /^wavert: --record keeps one stream: give one input file, without --loop\n/);
 });
 
+test('when Ctrl-C comes during the first file then the list stops there: that stream is summed as interrupted, exit 130', async () => {
+  const long = path.join(directory, 'long.wav');
+  await writeCounterWav(long, 48_000 * 10);
+  // late enough that the handler is installed even on a loaded machine, early enough that the file is still playing
+  const run = await runWavert(['play', long, first, '--sink', 'null', '--quiet'], {
+    env: noServer, timeoutMs: 30_000, during: (child) => setTimeout(() => child.kill('SIGINT'), 2_500),
+  });
+  assert.equal(run.code, 130, run.stderr);
+  assert.match(run.stdout, /^play +1 of 2: .*long\.wav$/m);
+  assert.doesNotMatch(run.stdout, /^play +2 of 2/m);
+  assert.match(run.stdout, /^total +1 stream: \d+ frames, [\d.]+ s; .*; interrupted$/m);
+});
+
 test('when a file of the list cannot be read then what played is totalled and the error names the file, exit 2', async () => {
   const broken = path.join(directory, 'broken.wav');
   fs.writeFileSync(broken, 'not a wav file at all');
