@@ -15,8 +15,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // help and version were printed by commander; 'commander.help' is the help shown for a bare `wavert`
-      if (error.exitCode === 0 || error.code === 'commander.help') return error.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+      // commander printed the help or the version; for a bare `wavert` it printed the help as the usage error
+      if (error.exitCode === 0) return 0;
+      if (error.code === 'commander.help') return EXIT_BAD_INPUT;
       io.stderr.write(usageErrorText(rewriteCommanderMessage(error.message), commandNameOf(program, argv)));
       return EXIT_BAD_INPUT;
     }
