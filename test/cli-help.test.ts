@@ -10,7 +10,7 @@ import { runWavert } from './support/pulse.js';
 
 // --help, the man page and the shell completions, all generated from the same command definitions.
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const COMMANDS = ['play', 'render', 'run', 'report', 'info', 'compare', 'profiles', 'devices', 'completion'];
+const COMMANDS = ['play', 'render', 'run', 'report', 'info', 'compare', 'profiles', 'devices', 'sinks', 'completion'];
 
 function has(command: string): boolean {
   return spawnSync(command, ['--version'], { stdio: 'ignore' }).error === undefined;
@@ -78,6 +78,7 @@ test('when the bash completion is loaded in bash then it completes commands, opt
     assert.equal(loaded.stdout.trim(), 'complete -o filenames -F _wavert wavert');
     assert.deepEqual(bashComplete(script, 'wavert pl'), ['play']);
     assert.deepEqual(bashComplete(script, 'wavert d'), ['devices']);
+    assert.deepEqual(bashComplete(script, 'wavert si'), ['sinks']);
     assert.deepEqual(bashComplete(script, 'wavert play --vol'), ['--volume']);
     assert.deepEqual(bashComplete(script, 'wavert render x.wav --underflow '), ['repeat', 'silence']);
     assert.deepEqual(bashComplete(script, 'wavert play --sink p'), ['pulse', 'pipewire']);

@@ -42,10 +42,15 @@ test('when there is no sound server then devices --names still lists what ALSA h
   assert.ok(!names.includes(TEST_SINK_NAME));
 });
 
-test('when `sinks` is typed then it is the same command as `devices`', async () => {
-  const [devices, sinks] = await Promise.all([runWavert(['devices', '--json'], { env: noServer }), runWavert(['sinks', '--json'], { env: noServer })]);
-  assert.equal(sinks.code, 0);
-  assert.deepEqual(Object.keys(JSON.parse(sinks.stdout) as object), Object.keys(JSON.parse(devices.stdout) as object));
+test('when `sinks` is typed then it still works: the same table as devices, and --json the array of back-ends it always printed', async () => {
+  const [devices, sinks, sinksText] = await Promise.all([
+    runWavert(['devices', '--json'], { env: noServer }), runWavert(['sinks', '--json'], { env: noServer }), runWavert(['sinks'], { env: noServer }),
+  ]);
+  assert.equal(sinks.code, 0, sinks.stderr);
+  const backends = JSON.parse(sinks.stdout) as Array<{ kind: string; usable: boolean; reason: string | null }>;
+  assert.ok(Array.isArray(backends));
+  assert.deepEqual(backends.map((backend) => [backend.kind, backend.usable]), (JSON.parse(devices.stdout) as DeviceSurvey).backends.map((backend) => [backend.kind, backend.usable]));
+  assert.match(sinksText.stdout, /^--sink auto would play to: null: /m);
 });
 
 test('when the listers print their usual output then each device is read by name, with the default marked', () => {

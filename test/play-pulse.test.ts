@@ -75,7 +75,7 @@ describe('wavert play through a private PulseAudio server', { skip: unavailable 
 
   test('when a file is played with --sink speaker then the addon, in its own process, plays it through ALSA into pulse exactly', async (t) => {
     const sinks = await runWavert(['sinks', '--json'], { env: server.env });
-    const speaker = (JSON.parse(sinks.stdout) as { backends: Array<{ kind: string; usable: boolean; reason: string }> }).backends.find((probe) => probe.kind === 'speaker');
+    const speaker = (JSON.parse(sinks.stdout) as Array<{ kind: string; usable: boolean; reason: string }>).find((probe) => probe.kind === 'speaker');
     if (!speaker?.usable) {
       t.skip(`speaker sink not usable here: ${speaker?.reason}`);
       return;

@@ -20,7 +20,8 @@ export const commandEntries: CommandEntry[] = [
   { name: 'report', load: async () => (await import('./report.js')).registerReport },
   { name: 'compare', load: async () => (await import('./compare.js')).registerCompare },
   { name: 'info', load: async () => (await import('./info.js')).registerInfo },
-  { name: 'devices', aliases: ['sinks'], load: async () => (await import('./devices.js')).registerDevices },
+  { name: 'devices', load: async () => (await import('./devices.js')).registerDevices },
+  { name: 'sinks', load: async () => (await import('./devices.js')).registerSinks },
   { name: 'completion', load: async () => (await import('./completion.js')).registerCompletion },
   { name: 'profiles', load: async () => (await import('./profiles.js')).registerProfiles },
 ];

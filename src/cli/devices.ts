@@ -42,7 +42,8 @@ export function formatDeviceSurvey(survey: DeviceSurvey): string {
   return `${lines.join('\n')}\n`;
 }
 
-export async function devicesCommand(options: DevicesOptions, io: CliIo): Promise<number> {
+/** `sinks --json` keeps the shape it had before `devices`: the array of back-ends (now with their devices). */
+export async function devicesCommand(options: DevicesOptions, io: CliIo, shape: 'devices' | 'sinks' = 'devices'): Promise<number> {
   const diagnostics = new Diagnostics(io, logLevelFromOptions(options));
   if (options.names) {
     // for shell completion: the names alone, quickly (no back-end is probed)
@@ -54,14 +55,14 @@ export async function devicesCommand(options: DevicesOptions, io: CliIo): Promis
   const startedMs = performance.now();
   const survey = await surveyDevices(format, { env: io.env, ...(options.device !== undefined ? { device: options.device } : {}) });
   diagnostics.debug(`probed ${survey.backends.length} back-ends with ${format.channels} ch ${format.sampleRate} Hz s16le in ${(performance.now() - startedMs).toFixed(0)} ms`);
-  io.stdout.write(options.json ? `${JSON.stringify(survey, null, 2)}\n` : formatDeviceSurvey(survey));
+  const json = shape === 'sinks' ? survey.backends : survey;
+  io.stdout.write(options.json ? `${JSON.stringify(json, null, 2)}\n` : formatDeviceSurvey(survey));
   return 0;
 }
 
 export function registerDevices(program: Command, io: CliIo, setExitCode: SetExitCode): void {
   const command = program
     .command('devices')
-    .alias('sinks')
     .description('list every sink back-end (speaker, pulse, pipewire, alsa, file, null), whether it works here and why not, its devices, and which one --sink auto would use')
     .option('--device <name>', 'probe this device on the back-ends that have devices')
     .option('--json', 'print the back-ends, their devices and the auto choice as JSON')
@@ -73,5 +74,21 @@ export function registerDevices(program: Command, io: CliIo, setExitCode: SetExi
   ])
     .action(async (options: DevicesOptions) => {
       setExitCode(await devicesCommand(options, io));
+    });
+}
+
+/** `wavert sinks`, the name `devices` had before it listed devices: the same table; --json the array of back-ends. */
+export function registerSinks(program: Command, io: CliIo, setExitCode: SetExitCode): void {
+  const command = program
+    .command('sinks')
+    .description('the same table as devices; --json prints the array of back-ends, as before devices existed (devices --json adds the auto choice)')
+    .option('--device <name>', 'probe this device on the back-ends that have devices')
+    .option('--json', 'print the back-ends (each with its devices) as a JSON array');
+  addExamples(addVerbosityOptions(command, 'nothing more (sinks prints only its table)'), [
+    { commandLine: 'sinks', what: 'what can play here, as devices shows it' },
+    { commandLine: "sinks --json | jq '.[] | select(.usable) | .kind'", what: 'the back-ends that work here, for scripts' },
+  ])
+    .action(async (options: DevicesOptions) => {
+      setExitCode(await devicesCommand(options, io, 'sinks'));
     });
 }
