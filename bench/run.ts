@@ -14,6 +14,7 @@ const BENCHES: Array<{ name: string; module: string; run: string }> = [
   { name: 'play', module: './play.js', run: 'runPlayBench' },
   { name: 'compare', module: './compare.js', run: 'runCompareBench' },
   { name: 'trace', module: './trace.js', run: 'runTraceBench' },
+  { name: 'cli', module: './cli-ux.js', run: 'runCliUxBench' },
 ];
 
 const outDir = fileURLToPath(new URL('../../bench/out', import.meta.url));

@@ -1,11 +1,13 @@
 // The only place that turns errors into messages and exit codes.
-import { Command, CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { WavertError, describeIoFailure } from '../errors.js';
 import { escapeControlCharacters, quoted } from '../output/names.js';
 import { exitCodeFor, EXIT_BAD_INPUT } from './exit-codes.js';
 import { processIo, type CliIo } from './io.js';
 import { registrationsFor } from './commands.js';
+import { createProgram } from './program.js';
 import { installSignalHandlers, restoreTerminal } from './signals.js';
+import { commandNameOf, rewriteCommanderMessage, usageErrorText } from './usage-text.js';
 
 /** A system error that reached the top (EEXIST, EACCES on a path): a plain sentence, not an internal error. */
 function systemErrorMessage(error: unknown): string | null {
@@ -41,25 +43,13 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   const stdoutFailure = watchStdout(io);
   const processBound = io.stdout === process.stdout;
   const uninstall = processBound ? installSignalHandlers((text) => io.stderr.write(text)) : null;
-  const program = new Command('wavert')
-    .description('Play WAV files through a model of the Windows WaveRT packet-mode render path, and reproduce underflow and glitches on demand.')
-    .version(VERSION)
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      // commander echoes the arguments it refuses: no raw control characters on the terminal
-      writeErr: (text) => io.stderr.write(escapeControlCharacters(text)),
-    })
-    .showSuggestionAfterError(true);
-  for (const register of await registrationsFor(argv)) {
-    register(program, io, (code) => { exitCode = code; });
-  }
+  const program = createProgram(io, (code) => { exitCode = code; }, await registrationsFor(argv));
   let code: number;
   try {
     await program.parseAsync(argv, { from: 'user' });
     code = exitCode;
   } catch (error) {
-    code = reportError(error, io);
+    code = reportError(error, io, program, argv);
   } finally {
     restoreTerminal();
   }
@@ -76,14 +66,20 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
 
 let stdoutReported = false;
 
-function reportError(error: unknown, io: CliIo): number {
+function reportError(error: unknown, io: CliIo, program: Command, argv: readonly string[]): number {
   if (error instanceof CommanderError) {
-    // commander already printed its one-line message (or the help/version text)
-    return error.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+    // commander printed the help or the version; for a bare `wavert` it printed the help as the usage error
+    if (error.exitCode === 0) return 0;
+    if (error.code === 'commander.help') return EXIT_BAD_INPUT;
+    // commander echoes the arguments it refuses: no raw control characters on the terminal
+    io.stderr.write(usageErrorText(escapeControlCharacters(rewriteCommanderMessage(error.message)), commandNameOf(program, argv)));
+    return EXIT_BAD_INPUT;
   }
   if (error instanceof WavertError) {
     stdoutReported = /\bstdout\b/.test(error.message);
-    io.stderr.write(`wavert: ${escapeControlCharacters(error.message)}\n`);
+    const message = escapeControlCharacters(error.message);
+    // a wrong command line points to the help; a bad file or a failed sink is said in one sentence
+    io.stderr.write(error.code === 'E_USAGE' ? usageErrorText(message, commandNameOf(program, argv)) : `wavert: ${message}\n`);
     return exitCodeFor(error);
   }
   const system = systemErrorMessage(error);
@@ -97,4 +93,4 @@ function reportError(error: unknown, io: CliIo): number {
   return exitCodeFor(error);
 }
 
-export const VERSION = '0.1.0';
+export { VERSION } from './program.js';

@@ -12,9 +12,11 @@ import { EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED, EXIT_OK, EXIT_RUN_CRASHED } fr
 import { DEFAULT_TIMEOUT_S } from './run.js';
 import type { CliIo } from './io.js';
 import { onSignalExit } from './signals.js';
-import { parseInteger, profileFromOption } from './options.js';
+import { Diagnostics } from './diagnostics.js';
+import { logLevelFromOptions, parseInteger, profileFromOption, type VerbosityOptionValues } from './options.js';
+import { count } from '../text/count.js';
 
-export interface RunOptions {
+export interface RunOptions extends VerbosityOptionValues {
   out?: string;
   realtime?: boolean;
   live?: boolean;
@@ -113,6 +115,7 @@ function libraryRoots(paths: readonly string[], cwd: string): string[] {
 
 export async function runCommand(paths: readonly string[], options: RunOptions, io: CliIo): Promise<number> {
   if (paths.length === 0) throw new UsageError('run needs at least one scenario file or folder');
+  const diagnostics = new Diagnostics(io, logLevelFromOptions(options));
   if (options.sink !== undefined && !options.realtime) throw new UsageError('--sink is used with --realtime only');
   if ((options.live || options.latencyMs !== undefined) && !options.realtime) throw new UsageError(`${options.live ? '--live' : '--latency-ms'} is used with --realtime only`);
   const lookaheadMs = parseInteger('--latency-ms', options.latencyMs, 5, 2000) ?? DEFAULT_LOOKAHEAD_MS;
@@ -132,13 +135,14 @@ export async function runCommand(paths: readonly string[], options: RunOptions, 
   } catch (error) {
     throw new IoError(`cannot create the output folder ${options.out ?? 'wavert-out'}: ${describeIoFailure(error)}`);
   }
+  const startedMs = performance.now();
   if (options.profile !== undefined && options.updateGolden) throw new UsageError("--update-golden writes each scenario's golden WAV from its own profile; leave out --profile");
   const profile = await profileFromOption(options.profile, cwd);
   const goldenRoots = [...libraryRoots(paths, cwd), ...(options.goldenDir !== undefined ? [resolve(cwd, options.goldenDir)] : [])];
   // a signal stops the workers and removes what their scenarios had begun to write
   const removeCleanup = onSignalExit(stopAllWorkers);
   try {
-    return await runAll(files, cwd, { jobs, timeoutS, sinkRequest, lookaheadMs, outDir, goldenRoots, junitPath, profile }, options, io);
+    return await runAll(files, cwd, { jobs, timeoutS, sinkRequest, lookaheadMs, outDir, goldenRoots, junitPath, profile, diagnostics, startedMs }, options, io);
   } finally {
     removeCleanup();
   }
@@ -153,17 +157,21 @@ interface RunPlan {
   goldenRoots: string[];
   junitPath: string | undefined;
   profile: Awaited<ReturnType<typeof profileFromOption>>;
+  diagnostics: Diagnostics;
+  startedMs: number;
 }
 
 async function runAll(files: string[], cwd: string, plan: RunPlan, options: RunOptions, io: CliIo): Promise<number> {
-  const { jobs, timeoutS, sinkRequest, lookaheadMs, outDir, goldenRoots, junitPath, profile } = plan;
+  const { jobs, timeoutS, sinkRequest, lookaheadMs, outDir, goldenRoots, junitPath, profile, diagnostics, startedMs } = plan;
   const { runnable, invalid } = await preflight(files, cwd, { jobs, timeoutMs: timeoutS * 1000 });
+  diagnostics.info(`${count(files.length, 'scenario')} found, ${runnable.length} valid; output in ${outDir}`);
+  diagnostics.debug(sinkRequest ? 'real time: one scenario at a time' : `${count(Math.min(jobs, Math.max(1, runnable.length)), 'worker thread')}, ${timeoutS} s limit per scenario`);
   const runOptions = { outDir, updateGolden: options.updateGolden ?? false, goldenRoots, report: options.report ?? false, ...(profile ? { profile } : {}) };
   const ran = new Map<string, ScenarioResult>();
   if (sinkRequest) {
     // real time: one scenario at a time, so that each can be heard
     for (const file of runnable) {
-      io.stderr.write(`wavert: playing ${shown(file, cwd)} in real time\n`);
+      if (!options.quiet) io.stderr.write(`wavert: playing ${shown(file, cwd)} in real time\n`);
       let folder: string | null = null;
       // a signal mid-scenario removes what it had begun to write, as the pool does for its workers
       const removeCleanup = onSignalExit(() => { if (folder !== null) clearScenarioOutputs(folder, true); });
@@ -177,6 +185,7 @@ async function runAll(files: string[], cwd: string, plan: RunPlan, options: RunO
           async openSink(format) {
             const opened = await openSink(sinkRequest, format, { env: io.env, latencyMs: lookaheadMs, ...(options.device !== undefined ? { device: options.device } : {}) });
             if (opened.fallbackMessage) io.stderr.write(`wavert: ${opened.fallbackMessage}\n`);
+            if (opened.commandLine) diagnostics.debug(`sink ${opened.sink.label}: ${opened.commandLine.join(' ')}`);
             for (const note of opened.sink.notes) io.stderr.write(`wavert: ${note}\n`);
             return opened.sink;
           },
@@ -189,6 +198,8 @@ async function runAll(files: string[], cwd: string, plan: RunPlan, options: RunO
     runnable.forEach((file, index) => ran.set(file, results[index]!));
   }
   const results = files.map((file) => invalid.get(file) ?? ran.get(file)!);
+  for (const result of results) diagnostics.debug(`${result.name}: ${result.status} in ${result.wallMs.toFixed(1)} ms`);
+  diagnostics.debug(`all scenarios took ${(performance.now() - startedMs).toFixed(1)} ms wall time`);
   io.stdout.write(escapeControlCharacters(formatResults(results)));
   if (profile) {
     const { explainProfileDependence, formatDependence } = await import('../profile/index.js');
@@ -248,7 +259,7 @@ export function formatResults(results: readonly ScenarioResult[]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const format = (row: string[]): string => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
   lines.push(format(header), format(widths.map((width) => '-'.repeat(width))), ...rows.map(format));
-  const count = (status: ScenarioResult['status']): number => results.filter((result) => result.status === status).length;
-  lines.push('', `${results.length} scenario(s): ${count('passed')} passed, ${count('failed')} failed, ${count('invalid')} invalid, ${count('error')} error(s)`, '');
+  const tally = (status: ScenarioResult['status']): number => results.filter((result) => result.status === status).length;
+  lines.push('', `${count(results.length, 'scenario')}: ${tally('passed')} passed, ${tally('failed')} failed, ${tally('invalid')} invalid, ${count(tally('error'), 'error')}`, '');
   return lines.join('\n');
 }

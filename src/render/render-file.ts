@@ -3,19 +3,25 @@ import { InterruptedError } from '../errors.js';
 import type { RunSummary } from '../report/summary.js';
 import { abortTrace, createTraceWriter, type TraceWriter } from '../report/trace.js';
 import type { ClientConfig, StreamConfig, TransportConfig } from '../session/config.js';
+import { cutInput, type InputRangeRequest } from '../session/input-range.js';
 import { Session } from '../session/session.js';
 import { pcmSourceFrom } from '../session/wav-source.js';
-import { WavReader, WavWriter, formatDescription } from '../wav/index.js';
+import { WavReader, WavWriter, formatDescription, type WavFormat } from '../wav/index.js';
 
 export interface RenderResult {
   summary: RunSummary;
   warnings: string[];
+  format: WavFormat;
+  /** The first frame of the input that was rendered (the range's start). */
+  startFrame: number;
 }
 
 /** Who feeds the stream and what carries its output (defaults: the packet client, directly). */
 export interface RenderPipeline {
   client?: ClientConfig;
   transport?: TransportConfig;
+  /** Only a part of the input (--start/--duration), resolved once the input's format is known. */
+  range?: (format: WavFormat) => InputRangeRequest;
 }
 
 /** An opened render: the session wired to its input, output and trace, and the ways it can end. */
@@ -35,15 +41,16 @@ function openRender(inputPath: string, outputPath: string, stream: StreamConfig,
   try {
     writer = WavWriter.create(outputPath, reader.format);
     trace = tracePath ? createTraceWriter(tracePath) : null;
+    const range = pipeline.range === undefined ? null : cutInput(reader, pipeline.range(reader.format));
     const session = new Session({
       format: reader.format,
-      source: pcmSourceFrom(reader),
+      source: pcmSourceFrom(range?.reader ?? reader),
       output: writer,
       stream,
       trace,
       client: pipeline.client,
       transport: pipeline.transport,
-      input: { file: reader.label, frames: reader.frameCount, format: formatDescription(reader.format) },
+      input: { file: reader.label, frames: range ? range.frames : reader.frameCount, format: formatDescription(reader.format) },
     });
     const openedWriter = writer;
     const openedTrace = trace;
@@ -67,7 +74,7 @@ function openRender(inputPath: string, outputPath: string, stream: StreamConfig,
           if (tracePath !== undefined) rmSync(tracePath, { force: true });
           throw error;
         }
-        return { summary, warnings: [...reader.warnings] };
+        return { summary, warnings: [...reader.warnings], format: reader.format, startFrame: range?.startFrame ?? 0 };
       },
       abort,
       release: () => reader.close(),

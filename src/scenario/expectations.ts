@@ -9,6 +9,7 @@ import type { RunSummary } from '../report/summary.js';
 import { silenceByte, WavReader, WavWriter, type WavFormat } from '../wav/index.js';
 import type { CountExpectation, GlitchExpectation, RangeExpectation, Scenario } from './model.js';
 import type { Glitch, GlitchKind } from '../report/glitches.js';
+import { count } from '../text/count.js';
 
 export interface ExpectationResult {
   name: string;
@@ -113,7 +114,7 @@ export function checkExpectations(scenario: Scenario, outcome: RunOutcome, golde
   if (scenario.timeline.length > 0) {
     const notRun = outcome.actionsNotRun;
     results.push({
-      name: 'timeline', line: 0, expected: `all ${scenario.timeline.length} action(s) run`,
+      name: 'timeline', line: 0, expected: `all ${count(scenario.timeline.length, 'action')} run`,
       actual: notRun.length === 0 ? 'all run' : `not run: ${notRun.join(', ')}`, held: notRun.length === 0,
     });
   }
@@ -149,7 +150,7 @@ function checkRange(index: number, range: RangeExpectation, outcome: RunOutcome)
   const name = `ranges[${index}]`;
   const expected = `output frames ${range.firstFrame}–${range.lastFrame} ${label}`;
   const result = (held: boolean, actual: string): ExpectationResult => ({ name, line: range.position.line, expected, actual, held });
-  if (range.lastFrame >= outputFrames) return result(false, `the output has only ${outputFrames} frames`);
+  if (range.lastFrame >= outputFrames) return result(false, `the output has only ${count(outputFrames, 'frame')}`);
   const frameAt = (bytes: Buffer, frame: number): Buffer => bytes.subarray(frame * blockAlign, (frame + 1) * blockAlign);
   const silence = silenceByte(format);
   const isSilent = (frame: number): boolean => frameAt(output, frame).every((byte) => byte === silence);
@@ -179,7 +180,7 @@ function checkRange(index: number, range: RangeExpectation, outcome: RunOutcome)
       const inputFrames = input.length / blockAlign;
       for (let frame = range.firstFrame; frame <= range.lastFrame; frame++) {
         const inputFrame = firstInputFrame + frame - range.firstFrame;
-        if (inputFrame >= inputFrames) return result(false, `the input has only ${inputFrames} frames`);
+        if (inputFrame >= inputFrames) return result(false, `the input has only ${count(inputFrames, 'frame')}`);
         if (!frameAt(output, frame).equals(frameAt(input, inputFrame))) return result(false, `output frame ${frame} differs from input frame ${inputFrame}`);
       }
       return result(true, 'equal');

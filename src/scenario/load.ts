@@ -17,6 +17,7 @@ import type { CountExpectation, Expectations, InputSpec, RangeExpectation, Scena
 import { scenarioSpec } from './schema.js';
 import { deriveSeed } from './seeds.js';
 import { formatProblem, NodeValidator, type Position } from './validate.js';
+import { count } from '../text/count.js';
 
 /** Document limits: a scenario is a short script, and these keep loading fast and small whatever the file holds. */
 export const MAX_SCENARIO_FILE_BYTES = 1024 * 1024;
@@ -310,7 +311,7 @@ function checkStreamFits(format: WavFormat, frames: number, stream: StreamConfig
   const granule = Math.max(1, config.notifications) * format.blockAlign;
   const sizePath = stream.bufferBytes !== undefined ? 'stream.bufferBytes' : stream.bufferMs !== undefined ? 'stream.bufferMs' : 'stream';
   if (config.requestedBufferBytes < granule) {
-    semantic(sizePath, `a buffer of at least ${granule} bytes (${Math.max(1, config.notifications)} packet(s) of one ${format.blockAlign}-byte frame)`, `${config.requestedBufferBytes} bytes`);
+    semantic(sizePath, `a buffer of at least ${granule} bytes (${count(Math.max(1, config.notifications), 'packet')} of one ${format.blockAlign}-byte frame)`, `${config.requestedBufferBytes} bytes`);
     return;
   }
   const packetFrames = Math.floor(config.requestedBufferBytes / granule);

@@ -227,7 +227,7 @@ export class NodeValidator {
   }
 }
 
-/** "'abc' (a string)", "12.5", "a list", "nothing". */
+/** "'abc'", "'20' (a number in quotes: write 20 without them)", "12.5", "a list", "nothing". */
 export function describeFound(node: Node | null | undefined): string {
   if (node === null || node === undefined) return 'nothing';
   if (isMap(node)) return 'a mapping';
@@ -235,8 +235,16 @@ export function describeFound(node: Node | null | undefined): string {
   if (isScalar(node)) {
     const value = node.value;
     if (value === null) return 'nothing (null)';
-    if (typeof value === 'string') return `'${value.length > 60 ? `${value.slice(0, 57)}…` : value}' (a string)`;
+    if (typeof value === 'string') return describeText(value);
     return String(value);
   }
   return 'an unsupported value';
+}
+
+/** Text as the user wrote it; a number in quotes is said to be one, since that is the usual slip. */
+function describeText(value: string): string {
+  const shownValue = `'${value.length > 60 ? `${value.slice(0, 57)}…` : value}'`;
+  const trimmed = value.trim();
+  if (trimmed !== '' && Number.isFinite(Number(trimmed))) return `${shownValue} (a number in quotes: write ${trimmed} without them)`;
+  return shownValue;
 }

@@ -139,7 +139,7 @@ function parseFmt(fail: (problem: string) => never, warnings: string[], label: s
       warnings.push(`${label}: the extensible format declares 0 valid bits per sample; using the container's ${bitsPerSample} bits`);
     }
     if (countBits(channelMask) > channels) {
-      warnings.push(`${label}: the channel mask ${hex32(channelMask)} names ${countBits(channelMask)} speakers for ${channels} channel(s)`);
+      warnings.push(`${label}: the channel mask ${hex32(channelMask)} names ${countBits(channelMask)} speaker${countBits(channelMask) === 1 ? '' : 's'} for ${channels} channel${channels === 1 ? '' : 's'}`);
     }
   } else {
     const name = formatTagName(formatTag);
