@@ -76,7 +76,7 @@ export class GlitchDetector {
   private fifoStartFrame = -1;
   private fifoFrames = 0;
   private fifoTimeNs = 0;
-  /** The FIFO overshoot still reads the EOS pass's own audio on from where the DMA stopped (not a blip). */
+  /** The FIFO overshoot still reads on in the write heard last, from where the DMA stopped (not a blip). */
   private fifoContinues = true;
   /** Where the last output of a packet pass ended in the buffer, and the write whose byte it played last (-1: none). */
   private nextBufferFrame = -1;
@@ -314,7 +314,7 @@ export class GlitchDetector {
   fifoOvershoot(sizeInBytes: number, silent: boolean): void {
     if (!silent && this.fifoStartFrame >= 0 && this.fifoFrames > 0) {
       this.glitches.piece('eos-overshoot', this.fifoStartFrame, this.fifoFrames, this.fifoTimeNs, null,
-        `the hardware FIFO read ${count(sizeInBytes, 'byte')} past the EOS point without silence fill: stale buffer bytes played`, null);
+        `the hardware FIFO read ${count(sizeInBytes, 'byte')} past the EOS point without silence fill: ${this.fifoFrames * this.blockAlign < sizeInBytes ? `after ${count(sizeInBytes - this.fifoFrames * this.blockAlign, 'byte')} that read on in the audio heard last, ` : ''}stale buffer bytes played`, null);
     }
     this.fifoStartFrame = -1;
     this.fifoFrames = 0;
