@@ -227,7 +227,8 @@ export class GlitchDetector {
       return;
     }
     const played = bufferFrame >= 0 && this.frameWrite.length > 0;
-    this.nextBufferFrame = played ? (bufferFrame + frames) % this.bufferFrames : -1;
+    // no wrap: past the buffer's end the FIFO reads its start, which is other audio (or, N = 1, the same again)
+    this.nextBufferFrame = played ? bufferFrame + frames : -1;
     this.lastPlayedId = played ? this.frameWrite[bufferFrame + frames - 1]! : -1;
     if (packetNumber === this.underflowPacket) {
       this.lastOwnSeq = -1;
@@ -290,23 +291,26 @@ export class GlitchDetector {
     this.lastOwnSeq = seq;
   }
 
-  /** FIFO frames past the EOS point: reading on in the write that was heard last is no blip; anything after it is. */
+  /**
+   * FIFO frames past the EOS point: reading on in the write that was heard last is no blip, nor is the silence of
+   * buffer frames never written since allocation; the blip runs from the first stale frame to the last.
+   */
   private fifoOutput(outputFrame: number, frames: number, bufferFrame: number, timeAt: (offset: number) => number): void {
+    if (bufferFrame < 0 || this.frameWrite.length === 0) return;
     for (let offset = 0; offset < frames; offset++) {
-      if (this.fifoContinues) {
-        const frame = bufferFrame + offset;
-        if (bufferFrame >= 0 && frame === this.nextBufferFrame && this.lastPlayedId >= 0 && this.frameWrite[frame] === this.lastPlayedId) {
-          this.nextBufferFrame = (frame + 1) % this.bufferFrames;
-          continue;
-        }
-        this.fifoContinues = false;
+      const frame = bufferFrame + offset;
+      const id = this.frameWrite[frame]!;
+      if (this.fifoContinues && frame === this.nextBufferFrame && this.lastPlayedId >= 0 && id === this.lastPlayedId) {
+        this.nextBufferFrame = frame + 1;
+        continue;
       }
+      this.fifoContinues = false;
+      if (id < 0) continue;
       if (this.fifoStartFrame < 0) {
         this.fifoStartFrame = outputFrame + offset;
         this.fifoTimeNs = timeAt(offset);
       }
-      this.fifoFrames += frames - offset;
-      return;
+      this.fifoFrames = outputFrame + offset + 1 - this.fifoStartFrame;
     }
   }
 
