@@ -81,6 +81,8 @@ export class GlitchDetector {
   /** Where the last output of a packet pass ended in the buffer, and the write whose byte it played last (-1: none). */
   private nextBufferFrame = -1;
   private lastPlayedId = -1;
+  /** The silence after the EOS packet is being heard as the stream's clean end. */
+  private endedClean = false;
   /** Accepted writes in the order SetWritePacket accepted them: the order their audio is meant to be heard. */
   private acceptSeq = 0;
   /** The last accepted write: the packet the client named, and the DMA pass that plays it. */
@@ -231,11 +233,14 @@ export class GlitchDetector {
     this.nextBufferFrame = played ? bufferFrame + frames : -1;
     this.lastPlayedId = played ? this.frameWrite[bufferFrame + frames - 1]! : -1;
     if (packetNumber === this.underflowPacket) {
+      // past the EOS packet there is no audio left to play: silence there, right after audio heard in order (or
+      // more of that silence), is the stream's end, heard as a clean one
+      const afterEos = this.eosEndFrame >= 0 && packetNumber * this.packetFrames >= this.eosEndFrame;
+      const cleanEnd = afterEos && this.underflowSilenced && (this.lastOwnSeq >= 0 || this.endedClean);
+      this.endedClean = cleanEnd;
       this.lastOwnSeq = -1;
       this.outOfOrderPacket = -1;
-      // past the EOS packet there is no audio left to play: silence there is the stream's end, heard as a clean one
-      const afterEos = this.eosEndFrame >= 0 && packetNumber * this.packetFrames >= this.eosEndFrame;
-      if (afterEos && this.underflowSilenced) return;
+      if (cleanEnd) return;
       const attributed = this.underflowAttribution;
       if (attributed) {
         const policy = this.underflowSilenced ? 'silence' : 'stale bytes';
@@ -246,6 +251,7 @@ export class GlitchDetector {
       this.glitches.piece(kind, outputFrame, frames, timeAt(0), packetNumber, afterEos ? AFTER_EOS : kind, afterEos ? afterEosText : underflowText(this.underflowSilenced));
       return;
     }
+    this.endedClean = false;
     if (this.notifications === 0 && this.bufferFrames > 0) {
       // no packet mode: every write is refused and the DMA loops over the buffer; each pass after the first repeats it
       if (packetNumber > 0) this.glitches.piece('underflow-repeat', outputFrame, frames, timeAt(0), null, NO_PACKET_MODE, null);
