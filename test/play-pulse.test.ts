@@ -1,5 +1,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -182,8 +183,16 @@ describe('wavert play through a private PulseAudio server', { skip: unavailable 
       const run = await runWavert(['play', wavPath, '--sink', 'pulse', '--quiet'], {
         env: doomed.env,
         timeoutMs: 15_000,
+        // the server goes away once the player's stream exists (however long a loaded machine took to get there)
         during: () => {
-          setTimeout(() => void doomed.stop(), 600);
+          const poll = setInterval(() => {
+            const inputs = spawnSync('pactl', ['list', 'short', 'sink-inputs'], { env: doomed.env, encoding: 'utf8', timeout: 2000 });
+            if (inputs.stdout?.trim()) {
+              clearInterval(poll);
+              setTimeout(() => void doomed.stop(), 300);
+            }
+          }, 50);
+          setTimeout(() => clearInterval(poll), 12_000);
         },
       });
       assert.equal(run.code, 3, `exit ${run.code}: ${run.stderr}`);

@@ -39,6 +39,8 @@ export class WaveRTStream {
   /** Frames the DMA has transferred since STOP (the linear position in frames). */
   private linearFrames = 0;
   private runStartNs = 0;
+  /** When the DMA last left RUN: a PAUSE that took no model time (paced playback holding the model) keeps the frame clock. */
+  private leftRunAtNs = -1;
   private framesAtRunStart = 0;
   /** The packet whose start has been evaluated for underflow (-1: none since STOP). */
   private startedPacket = -1;
@@ -186,6 +188,7 @@ export class WaveRTStream {
       // freeze the DMA where it is, keeping the phase inside the current packet
       this.advanceDma(timeNs);
       this.dmaGeneration++;
+      this.leftRunAtNs = timeNs;
     }
     this.state = target;
     if (target === 'STOP') this.resetPositions();
@@ -208,6 +211,7 @@ export class WaveRTStream {
   private resetPositions(): void {
     this.linearFrames = 0;
     this.framesAtRunStart = 0;
+    this.leftRunAtNs = -1;
     this.startedPacket = -1;
     this.currentPacketSilenced = false;
     this.slotPacket.fill(-1);
@@ -402,8 +406,11 @@ export class WaveRTStream {
 
   private startDma(timeNs: number): void {
     if (this.bufferFrames === 0) return;
-    this.runStartNs = timeNs;
-    this.framesAtRunStart = this.linearFrames;
+    // back in RUN at the instant it left: the sub-frame phase stays, so the run is the same as one never paused
+    if (this.leftRunAtNs !== timeNs) {
+      this.runStartNs = timeNs;
+      this.framesAtRunStart = this.linearFrames;
+    }
     if (this.finished) return;
     if (this.linearFrames >= this.eosFrame) {
       this.finish(timeNs);

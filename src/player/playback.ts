@@ -19,8 +19,12 @@ import type { PlaybackOutput } from './output.js';
 
 export type PlaybackMode = 'paced' | 'live';
 
-/** 100 ms: on a shared 2-core host, wake-ups came up to ~60 ms late under load; refilling every quarter absorbs 75 ms. */
-export const DEFAULT_LOOKAHEAD_MS = 100;
+/**
+ * 200 ms: on a loaded 2-core host the loop, pacat and the server were each descheduled for 100–160 ms at times, and
+ * a PulseAudio stream that runs dry skips what comes late (pacat cannot seek); refilled every quarter, 150 ms of
+ * stall is absorbed. --latency-ms trades this margin for a view closer to what is heard.
+ */
+export const DEFAULT_LOOKAHEAD_MS = 200;
 /** The loop never sleeps less than this (a sink that wants data at once still gets a turn of the event loop). */
 const MIN_SLEEP_MS = 2;
 /** The live view and the sink checks of live mode come this often. */
