@@ -32,6 +32,13 @@ describe('wavert play through a private PulseAudio server', { skip: unavailable 
     server = await startPulse(SAMPLE_RATE, 2);
   });
 
+  /** Why the speaker sink cannot play on the test server, or undefined when it can. */
+  async function speakerUnusable(): Promise<string | undefined> {
+    const sinks = await runWavert(['sinks', '--json'], { env: server.env });
+    const speaker = (JSON.parse(sinks.stdout) as Array<{ kind: string; usable: boolean; reason: string }>).find((probe) => probe.kind === 'speaker');
+    return speaker?.usable ? undefined : `speaker sink not usable here: ${speaker?.reason}`;
+  }
+
   after(async () => {
     await server?.stop();
     fs.rmSync(directory, { recursive: true, force: true });
@@ -75,10 +82,9 @@ describe('wavert play through a private PulseAudio server', { skip: unavailable 
   });
 
   test('when a file is played with --sink speaker then the addon, in its own process, plays it through ALSA into pulse exactly', async (t) => {
-    const sinks = await runWavert(['sinks', '--json'], { env: server.env });
-    const speaker = (JSON.parse(sinks.stdout) as Array<{ kind: string; usable: boolean; reason: string }>).find((probe) => probe.kind === 'speaker');
-    if (!speaker?.usable) {
-      t.skip(`speaker sink not usable here: ${speaker?.reason}`);
+    const unusable = await speakerUnusable();
+    if (unusable) {
+      t.skip(unusable);
       return;
     }
     const run = await playColdAndCompare('speaker', t);
@@ -86,10 +92,9 @@ describe('wavert play through a private PulseAudio server', { skip: unavailable 
   });
 
   test('when a 96 kHz 6-channel file is played with --sink speaker then it plays to the end (partial device writes are written again)', async (t) => {
-    const sinks = await runWavert(['sinks', '--json'], { env: server.env });
-    const speaker = (JSON.parse(sinks.stdout) as Array<{ kind: string; usable: boolean; reason: string }>).find((probe) => probe.kind === 'speaker');
-    if (!speaker?.usable) {
-      t.skip(`speaker sink not usable here: ${speaker?.reason}`);
+    const unusable = await speakerUnusable();
+    if (unusable) {
+      t.skip(unusable);
       return;
     }
     const { WavWriter, pcmFormat } = await import('../src/wav/index.js');

@@ -64,18 +64,9 @@ export interface PlaySinkReport {
 }
 
 /** How the real-time run went, beside the model's summary (the --json `playback` field). */
-export interface PlaybackSummary {
-  mode: PlaybackMode;
-  lookaheadMs: number;
-  sinkStartMs: number | null;
-  wallMs: number;
-  pausedMs: number;
-  wakeUps: number;
-  maxAheadMs: number;
-  wakeLatenessNs: PlaybackReport['wakeLatenessNs'];
+export type PlaybackSummary = Omit<PlaybackReport, 'glitches'> & {
   glitches: { counts: Record<PlaybackGlitchKind, number>; frames: number; listed: PlaybackGlitch[] };
-  ended: PlaybackReport['ended'];
-}
+};
 
 export type PlaySummary = RunSummary & { sink: PlaySinkReport; playback: PlaybackSummary; interrupted: boolean; startFrame: number };
 

@@ -107,6 +107,41 @@ function setPaused(session: Session, paused: boolean): boolean {
   return false;
 }
 
+/** The control's requests applied to a run, the same in both modes: the end (once), then the pause toggles. */
+class ControlledRun {
+  paused = false;
+  private pausedAtMs = 0;
+  private sourceEnded = false;
+
+  constructor(private readonly options: PlaybackOptions, private readonly control: PlaybackControl, private readonly report: PlaybackReport) {}
+
+  /** `onResume` hears the moment the run went back to RUN (paced mode re-anchors what is heard). */
+  apply(onResume?: (nowMs: number) => void): void {
+    const { control, report, options } = this;
+    if (control.ended !== null && !this.sourceEnded) {
+      this.sourceEnded = true;
+      report.ended = control.ended;
+      options.endSource?.();
+      // ending from a pause plays the end, it does not stay paused
+      if (this.paused) control.togglePause();
+    }
+    for (let toggles = control.takeToggles(); toggles > 0; toggles--) {
+      const nowMs = performance.now();
+      const session = options.session;
+      if (!this.paused && setPaused(session, true)) {
+        this.paused = true;
+        this.pausedAtMs = nowMs;
+        session.recorder.traceEvent('control', session.scheduler.timeNs, { action: 'pause' });
+      } else if (this.paused && setPaused(session, false)) {
+        this.paused = false;
+        report.pausedMs += nowMs - this.pausedAtMs;
+        onResume?.(nowMs);
+        session.recorder.traceEvent('control', session.scheduler.timeNs, { action: 'resume' });
+      }
+    }
+  }
+}
+
 async function playPaced(options: PlaybackOptions): Promise<PlaybackResult> {
   const { session, output, sink } = options;
   const control = options.control ?? new PlaybackControl();
@@ -118,9 +153,7 @@ async function playPaced(options: PlaybackOptions): Promise<PlaybackResult> {
   const wakeLateness = new SampleSet();
   const startedMs = performance.now();
   let modelNs = 0;
-  let paused = false;
-  let pausedAtMs = 0;
-  let sourceEnded = false;
+  const run = new ControlledRun(options, control, report);
   let failure: SinkError | undefined;
   let lastViewMs = Number.NEGATIVE_INFINITY;
   let heardNs = 0;
@@ -130,26 +163,8 @@ async function playPaced(options: PlaybackOptions): Promise<PlaybackResult> {
     failure = sink.failure();
     if (failure) { report.ended = 'sink-failed'; break; }
     if (control.stopped) { report.ended = 'stopped'; break; }
-    if (control.ended !== null && !sourceEnded) {
-      sourceEnded = true;
-      report.ended = control.ended;
-      options.endSource?.();
-      // ending from a pause plays the end, it does not stay paused
-      if (paused) control.togglePause();
-    }
-    for (let toggles = control.takeToggles(); toggles > 0; toggles--) {
-      const nowMs = performance.now();
-      if (!paused && setPaused(session, true)) {
-        paused = true;
-        pausedAtMs = nowMs;
-        session.recorder.traceEvent('control', modelNs, { action: 'pause' });
-      } else if (paused && setPaused(session, false)) {
-        paused = false;
-        report.pausedMs += nowMs - pausedAtMs;
-        output.timeline.resume(nowMs);
-        session.recorder.traceEvent('control', modelNs, { action: 'resume' });
-      }
-    }
+    run.apply((nowMs) => output.timeline.resume(nowMs));
+    const paused = run.paused;
     const nowMs = performance.now();
     const played = sink.playedFrames();
     if (played > 0 && report.sinkStartMs === null) report.sinkStartMs = nowMs - startedMs;
@@ -247,25 +262,14 @@ async function playLive(options: PlaybackOptions): Promise<PlaybackResult> {
       });
     },
   });
-  let paused = false;
-  let pausedAtMs = 0;
-  let sourceEnded = false;
+  const run = new ControlledRun(options, control, report);
   const tick = (): void => {
     failure = sink.failure();
     if (failure) { report.ended = 'sink-failed'; session.stop(); return; }
     if (control.stopped) { report.ended = 'stopped'; session.stop(); sink.abort(); return; }
-    if (control.ended !== null && !sourceEnded) {
-      sourceEnded = true;
-      report.ended = control.ended;
-      options.endSource?.();
-      if (paused) control.togglePause();
-    }
-    for (let toggles = control.takeToggles(); toggles > 0; toggles--) {
-      if (!paused && setPaused(session, true)) { paused = true; pausedAtMs = performance.now(); }
-      else if (paused && setPaused(session, false)) { paused = false; report.pausedMs += performance.now() - pausedAtMs; }
-    }
+    run.apply();
     const playedNs = framesToNs(session.stream.getLinearPositionInBytes() / format.blockAlign, format.sampleRate);
-    options.onView?.({ heardNs: playedNs, aheadNs: 0, paused, sinkStarted: true });
+    options.onView?.({ heardNs: playedNs, aheadNs: 0, paused: run.paused, sinkStarted: true });
     if (session.state === 'running' || session.state === 'ready') session.scheduler.at(session.scheduler.timeNs + TICK_MS * NS_PER_MS, EventPriority.observer, tick);
   };
   session.scheduler.at(TICK_MS * NS_PER_MS, EventPriority.observer, tick);
