@@ -62,12 +62,13 @@ describe('which model time is heard', () => {
     assert.equal(timeline.heardNs(720, 0), 15_000_000);
   });
 
-  test('when the sink has played everything (a DMA pause) then heard time runs with the wall clock, but not across a pause of playback', () => {
+  test('when the sink has played everything (a DMA pause) then heard time runs with the wall clock, but not while playback is paused', () => {
     const timeline = new HeardTimeline(RATE);
     timeline.record(480, 10_000_000);
     assert.equal(timeline.heardNs(480, 100), 10_000_000);
     assert.equal(timeline.heardNs(480, 130), 40_000_000);
-    timeline.resume(5_000);
-    assert.equal(timeline.heardNs(480, 5_000), 10_000_000);
+    assert.equal(timeline.heardNs(480, 4_000, true), 40_000_000, 'held by a pause: it stays where it was');
+    assert.equal(timeline.heardNs(480, 5_000, true), 40_000_000);
+    assert.equal(timeline.heardNs(480, 5_010), 50_000_000);
   });
 });

@@ -115,8 +115,7 @@ class ControlledRun {
 
   constructor(private readonly options: PlaybackOptions, private readonly control: PlaybackControl, private readonly report: PlaybackReport) {}
 
-  /** `onResume` hears the moment the run went back to RUN (paced mode re-anchors what is heard). */
-  apply(onResume?: (nowMs: number) => void): void {
+  apply(): void {
     const { control, report, options } = this;
     if (control.ended !== null && !this.sourceEnded) {
       this.sourceEnded = true;
@@ -135,7 +134,6 @@ class ControlledRun {
       } else if (this.paused && setPaused(session, false)) {
         this.paused = false;
         report.pausedMs += nowMs - this.pausedAtMs;
-        onResume?.(nowMs);
         session.recorder.traceEvent('control', session.scheduler.timeNs, { action: 'resume' });
       }
     }
@@ -163,12 +161,12 @@ async function playPaced(options: PlaybackOptions): Promise<PlaybackResult> {
     failure = sink.failure();
     if (failure) { report.ended = 'sink-failed'; break; }
     if (control.stopped) { report.ended = 'stopped'; break; }
-    run.apply((nowMs) => output.timeline.resume(nowMs));
+    run.apply();
     const paused = run.paused;
     const nowMs = performance.now();
     const played = sink.playedFrames();
     if (played > 0 && report.sinkStartMs === null) report.sinkStartMs = nowMs - startedMs;
-    heardNs = output.timeline.heardNs(played, nowMs);
+    heardNs = output.timeline.heardNs(played, nowMs, paused);
     if (!paused) {
       if (session.idle) break;
       if (modelNs >= limitNs) { report.ended = 'limit'; break; }
