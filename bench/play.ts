@@ -166,6 +166,7 @@ export async function runPlayBench(outDir: string): Promise<unknown> {
         spawnSync(process.execPath, [bin, 'render', input, '-o', renderedPath], { stdio: 'ignore' });
         const rendered = readAudio(renderedPath);
         rows.push(await onColdServer(seconds, 'wavert play --sink pulse (paced), busy core', process.execPath, play(), root, { busy: true, rendered }));
+        rows.push(await onColdServer(seconds, 'wavert play --sink pulse --latency-ms 500, busy core', process.execPath, play('--latency-ms', '500'), root, { busy: true, rendered }));
         if (which('paplay')) rows.push(await onColdServer(seconds, 'paplay, busy core', 'paplay', [input], root, { busy: true, rendered }));
         rmSync(renderedPath, { force: true });
       }

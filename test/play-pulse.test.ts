@@ -91,20 +91,31 @@ describe('wavert play through a private PulseAudio server', { skip: unavailable 
     assert.match(run.stdout, /^sink +speaker \(native addon in a child process\)/m);
   });
 
-  test('when a 96 kHz 6-channel file is played with --sink speaker then it plays to the end (partial device writes are written again)', async (t) => {
+  test('when files of every format are played with --sink speaker then each plays to the end (96 kHz 6 ch included: partial device writes are written again)', async (t) => {
     const unusable = await speakerUnusable();
     if (unusable) {
       t.skip(unusable);
       return;
     }
     const { WavWriter, pcmFormat } = await import('../src/wav/index.js');
-    const sixPath = path.join(directory, 'six.wav');
-    const writer = WavWriter.create(sixPath, pcmFormat({ channels: 6, sampleRate: 96_000, bitsPerSample: 16 }));
-    writer.write(Buffer.alloc(96_000 * 12, 0x11));
-    writer.close();
-    const run = await runWavert(['play', sixPath, '--sink', 'speaker', '--quiet'], { env: server.env, timeoutMs: 20_000 });
-    assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /^sink +speaker \(native addon in a child process\): 96000 frames sent/m);
+    const formats = [
+      { channels: 1, sampleRate: 8_000, bitsPerSample: 8, encoding: 'pcm' },
+      { channels: 2, sampleRate: 192_000, bitsPerSample: 24, encoding: 'pcm' },
+      { channels: 8, sampleRate: 44_100, bitsPerSample: 32, encoding: 'float' },
+      { channels: 2, sampleRate: 48_000, bitsPerSample: 64, encoding: 'float' },
+      { channels: 6, sampleRate: 96_000, bitsPerSample: 16, encoding: 'pcm' },
+    ] as const;
+    for (const spec of formats) {
+      const format = pcmFormat(spec);
+      const filePath = path.join(directory, `format-${spec.channels}-${spec.sampleRate}-${spec.bitsPerSample}.wav`);
+      const frames = Math.round(spec.sampleRate * 0.3);
+      const writer = WavWriter.create(filePath, format);
+      writer.write(Buffer.alloc(frames * format.blockAlign, spec.bitsPerSample === 8 ? 0x80 : 0x11));
+      writer.close();
+      const run = await runWavert(['play', filePath, '--sink', 'speaker', '--quiet'], { env: server.env, timeoutMs: 20_000 });
+      assert.equal(run.code, 0, `${spec.channels} ch ${spec.sampleRate} Hz ${spec.bitsPerSample}-bit ${spec.encoding}: ${run.stderr}`);
+      assert.match(run.stdout, new RegExp(`^sink +speaker \\(native addon in a child process\\): ${frames} frames sent`, 'm'));
+    }
   });
 
   test('when a file is played with --sink alsa then aplay plays it through the ALSA pulse plugin exactly', async (t) => {

@@ -20,11 +20,12 @@ import type { PlaybackOutput } from './output.js';
 export type PlaybackMode = 'paced' | 'live';
 
 /**
- * 200 ms: on a loaded 2-core host the loop, pacat and the server were each descheduled for 100–160 ms at times, and
- * a PulseAudio stream that runs dry skips what comes late (pacat cannot seek); refilled every quarter, 150 ms of
- * stall is absorbed. --latency-ms trades this margin for a view closer to what is heard.
+ * 500 ms: on this loaded 2-core host the loop, pacat and the server were each descheduled for 100–270 ms at times,
+ * and a PulseAudio stream that runs dry skips what comes late (pacat cannot seek): with a busy core and a cold sink
+ * 200 ms lost audio, 500 ms lost none (bench/RESULTS.md). Refilled every quarter. --latency-ms trades the margin
+ * for a model closer to what is heard.
  */
-export const DEFAULT_LOOKAHEAD_MS = 200;
+export const DEFAULT_LOOKAHEAD_MS = 500;
 /** The loop never sleeps less than this (a sink that wants data at once still gets a turn of the event loop). */
 const MIN_SLEEP_MS = 2;
 /** The live view and the sink checks of live mode come this often. */
