@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureToneWav, writeSineWav } from './inputs.js';
 import { profileRun } from './profile.js';
-import { benchRuns, interleaved, medianOf, table, which, type BenchCommand, type Measurement } from './support.js';
+import { benchRuns, interleaved, medianRows, ratioTable, table, which, type BenchCommand, type MedianRow } from './support.js';
 
 // `wavert render` side by side with `sox in.wav out.wav`, `cp` and a bare `node -e 0`, runs interleaved:
 // a 10-minute file to a file, and a 2 GB file to /dev/null (speed and peak RSS at size).
@@ -13,35 +13,15 @@ const bin = join(root, 'bin', 'wavert.js');
 const TEN_MINUTES_SECONDS = 600;
 const TWO_GB = 2 * 1024 * 1024 * 1024;
 
-interface Row {
-  tool: string;
-  wallSeconds: number;
-  cpuSeconds: number;
-  peakRssMiB: number;
-}
-
-function rowsOf(results: Map<string, Measurement[]>): Row[] {
-  return [...results].map(([tool, list]) => ({
-    tool,
-    wallSeconds: medianOf(list, 'wallSeconds'),
-    cpuSeconds: medianOf(list, 'cpuSeconds'),
-    peakRssMiB: medianOf(list, 'peakRssMiB'),
-  }));
-}
-
-function printRows(title: string, rows: Row[], runs: number, audioSeconds: number): void {
+function printRows(title: string, rows: MedianRow[], runs: number, audioSeconds: number): void {
   const wavert = rows.find((row) => row.tool.startsWith('wavert'))!;
   console.log(`\n## ${title}, median of ${runs} interleaved runs\n`);
-  console.log(table(rows.map((row) => ({
-    tool: row.tool,
-    'wall s': row.wallSeconds.toFixed(3),
-    'CPU s': row.cpuSeconds.toFixed(3),
-    'peak RSS MiB': row.peakRssMiB.toFixed(1),
-    '× real time': (audioSeconds / row.wallSeconds).toFixed(0),
-    'wall ÷ wavert': (row.wallSeconds / wavert.wallSeconds).toFixed(2),
-  }))));
+  console.log(ratioTable(rows, wavert, audioSeconds));
   const sox = rows.find((row) => row.tool.startsWith('sox'));
-  if (sox) console.log(`\nwavert render is ${(sox.wallSeconds / wavert.wallSeconds).toFixed(2)}× sox's speed (wall clock; bar 1.5×, aim 2×)`);
+  if (sox) {
+    console.log(`\nwavert render is ${(sox.wallSeconds / wavert.wallSeconds).toFixed(2)}× sox's speed on the wall clock (bar 1.5×, aim 2×), `
+      + `${(sox.cpuSeconds / wavert.cpuSeconds).toFixed(2)}× on CPU time`);
+  }
 }
 
 export function runRenderBench(outDir: string): Record<string, unknown> {
@@ -60,13 +40,13 @@ export function runRenderBench(outDir: string): Record<string, unknown> {
     { name: 'cp in.wav out.wav', file: 'cp', args: [input, out('cp')] },
     { name: 'node -e 0', file: node, args: ['-e', '0'] },
   ];
-  const tenMinutes = rowsOf(interleaved(tenMinuteCommands, runs));
+  const tenMinutes = medianRows(interleaved(tenMinuteCommands, runs));
   printRows('render: 10 minutes of 48 kHz stereo 16-bit (115 MB) to a file', tenMinutes, runs, TEN_MINUTES_SECONDS);
 
   // where the time goes, and what each copy of the audio costs (a profiled run is slower; read the shares)
   const profile = profileRun([bin, 'render', input, '-o', out('wavert')]);
   for (const name of ['wavert', 'sox', 'cp']) rmSync(out(name), { force: true });
-  console.log('\n## render: where one 10-minute render spends its CPU (node --cpu-prof, one run)\n');
+  console.log('\n## render: where a 10-minute render spends its CPU (node --cpu-prof, mean of 3 runs)\n');
   console.log(table(profile.map((row) => ({ 'CPU ms': row.ms.toFixed(1), share: `${(100 * row.share).toFixed(1)} %`, 'spent on': row.bucket }))));
 
   // real data, kept between runs (regenerating 2 GB each time would dominate the bench)
@@ -78,7 +58,7 @@ export function runRenderBench(outDir: string): Record<string, unknown> {
     ...(haveSox ? [{ name: 'sox big.wav -t wav -', file: 'sox', args: [big, '-t', 'wav', '-'], stdoutTo: 'null' as const }] : []),
     { name: 'cat big.wav', file: 'cat', args: [big], stdoutTo: 'null' },
   ];
-  const twoGigabytes = rowsOf(interleaved(bigCommands, bigRuns));
+  const twoGigabytes = medianRows(interleaved(bigCommands, bigRuns));
   printRows('render: 2 GB (3.1 hours of 48 kHz stereo 16-bit) to /dev/null', twoGigabytes, bigRuns, TWO_GB / (48_000 * 4));
   return { runs, tenMinutes, profile, bigRuns, twoGigabytes };
 }

@@ -26,12 +26,16 @@ export function runStartupBench(outDir: string): Record<string, unknown> {
   rmSync(small, { force: true });
   rmSync(output, { force: true });
   const baseline = medianOf(results.get('node -e 0')!, 'wallSeconds');
+  const baselineCpu = medianOf(results.get('node -e 0')!, 'cpuSeconds');
   const rows = commands.map(({ name }) => {
     const wall = medianOf(results.get(name)!, 'wallSeconds');
+    const cpu = medianOf(results.get(name)!, 'cpuSeconds');
     return {
       command: name,
       [`wall ms (median of ${runs})`]: (wall * 1000).toFixed(1),
       '× node -e 0': (wall / baseline).toFixed(2),
+      'CPU ms': (cpu * 1000).toFixed(0),
+      'CPU × node -e 0': (cpu / baselineCpu).toFixed(2),
       'peak RSS MiB': medianOf(results.get(name)!, 'peakRssMiB').toFixed(1),
     };
   });

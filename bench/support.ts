@@ -57,6 +57,36 @@ export function medianOf(list: Measurement[], field: 'wallSeconds' | 'cpuSeconds
   return median(list.map((m) => m[field] ?? Number.NaN));
 }
 
+/** One command's medians. */
+export interface MedianRow {
+  tool: string;
+  wallSeconds: number;
+  cpuSeconds: number;
+  peakRssMiB: number;
+}
+
+export function medianRows(results: Map<string, Measurement[]>): MedianRow[] {
+  return [...results].map(([tool, list]) => ({
+    tool,
+    wallSeconds: medianOf(list, 'wallSeconds'),
+    cpuSeconds: medianOf(list, 'cpuSeconds'),
+    peakRssMiB: medianOf(list, 'peakRssMiB'),
+  }));
+}
+
+/** The rows side by side, each as a ratio to `base` (wavert's row) on the wall clock and on CPU time. */
+export function ratioTable(rows: MedianRow[], base: MedianRow, audioSeconds: number): string {
+  return table(rows.map((row) => ({
+    tool: row.tool,
+    'wall s': row.wallSeconds.toFixed(3),
+    'CPU s': row.cpuSeconds.toFixed(3),
+    'peak RSS MiB': row.peakRssMiB.toFixed(1),
+    '× real time': (audioSeconds / row.wallSeconds).toFixed(0),
+    'wall ÷ wavert': (row.wallSeconds / base.wallSeconds).toFixed(2),
+    'CPU ÷ wavert': (row.cpuSeconds / base.cpuSeconds).toFixed(2),
+  })));
+}
+
 /** Runs per command: WAVERT_BENCH_RUNS, default 7. */
 export function benchRuns(): number {
   const runs = Number(process.env.WAVERT_BENCH_RUNS ?? 7);

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'E_ALLOCATION'
   | 'E_STATE'
   | 'E_SCENARIO'
+  | 'E_PROFILE'
   | 'E_SINK'
   | 'E_INTERRUPTED';
 
@@ -52,6 +53,11 @@ export class StateError extends WavertError {
 /** An invalid scenario script: the message says file:line, the field, what was expected and found. */
 export class ScenarioError extends WavertError {
   constructor(message: string) { super('E_SCENARIO', message); }
+}
+
+/** An invalid driver profile file (or an unknown profile name): file:line, the choice, expected and found. */
+export class ProfileError extends WavertError {
+  constructor(message: string) { super('E_PROFILE', message); }
 }
 
 /** A sink that cannot be opened or that failed while playing. */

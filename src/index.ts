@@ -11,4 +11,5 @@ export * from './player/index.js';
 export * from './render/index.js';
 export * from './report/index.js';
 export * from './compare/index.js';
+export * from './profile/index.js';
 export * from './errors.js';

@@ -23,8 +23,17 @@ describe('commands load on demand', () => {
   });
 
   test('when a command line starts with an option, help or a typo then every command is registered', async () => {
-    for (const argv of [['--version'], ['--help'], ['help', 'render'], ['rendr', 'x.wav'], []]) {
+    for (const argv of [['--help'], ['help', 'render'], ['rendr', 'x.wav'], ['--version', 'render'], []]) {
       assert.equal((await registrationsFor(argv)).length, commandEntries.length, argv.join(' '));
+    }
+  });
+
+  test('when only the version is asked for then no command is loaded and the version is printed', async () => {
+    for (const flag of ['--version', '-V']) {
+      assert.equal((await registrationsFor([flag])).length, 0, flag);
+      const capture = captureIo(process.cwd());
+      assert.equal(await main([flag], capture.io), 0);
+      assert.match(capture.stdout(), /^\d+\.\d+\.\d+\n$/);
     }
   });
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { main } from '../src/cli/main.js';
 import { runScenarioFile } from '../src/scenario/index.js';
 import { captureIo } from './support/audio-files.js';
+import { pcmFormat } from '../src/wav/index.js';
 import { parseXml, findAll, hasClass } from './report-support.js';
 import { concat, frames, referenceAudio, silence, writeWav, RATE } from './support/recordings.js';
 
@@ -21,6 +22,7 @@ describe('wavert compare', () => {
     writeWav(join(dir, 'same.wav'), concat(silence(4800), ref));
     writeWav(join(dir, 'gap.wav'), concat(frames(ref, 0, 9600), silence(480), frames(ref, 9600, RATE)));
     writeFileSync(join(dir, 'not-a-wav.wav'), 'hello');
+    writeWav(join(dir, 'mono.wav'), new Int16Array(4800).fill(7), pcmFormat({ bitsPerSample: 16, channels: 1, sampleRate: RATE }));
   });
 
   test('when the recording holds the reference after 100 ms of silence then it says exact and exits 0', async () => {
@@ -70,8 +72,20 @@ describe('wavert compare', () => {
       const capture = captureIo(dir);
       assert.equal(await main(['compare', 'heard-stall.wav', 'ref.wav', '--model', model], capture.io), 1, capture.stderr());
       assert.match(capture.stdout(), /^ {2}gap {4}heard 6280 \(0\.131 s\), reference 5280: 480 frames of silence inserted; realigns at heard 6760 \/ reference 5280; model: underflow-silence at output frame 5280 \(packet 11\)$/m);
-      assert.match(capture.stdout(), /^model {8}1 of 1 departures explained by a model glitch; 0 model glitch\(es\) not heard as a departure$/m);
+      assert.match(capture.stdout(), /^model {8}1 of 1 departures explained by a model glitch; 0 model glitch\(es\) not heard as a departure; the run's frame 0 is heard frame 1000$/m);
     }
+  });
+
+  test('when the run lost its first packet (N = 1) then --model still lines the recording up with the run and explains both ends', async () => {
+    const render = captureIo(dir);
+    assert.equal(await main(['render', join(dir, 'ref.wav'), '-o', join(dir, 'n1.wav'), '--notifications', '1', '--trace', join(dir, 'n1.ndjson')], render.io), 0, render.stderr());
+    const capture = captureIo(dir);
+    assert.equal(await main(['compare', 'n1.wav', 'ref.wav', '--model', 'n1.ndjson', '--json'], capture.io), 1);
+    const result = JSON.parse(capture.stdout()) as { offsetFrames: number; modelStartFrame: number; modelGlitchesUnmatched: number; departures: Array<{ kind: string; model: { kind: string } | null }> };
+    assert.equal(result.offsetFrames, -960, 'the first packet (960 frames) never played');
+    assert.equal(result.modelStartFrame, 0);
+    assert.deepEqual(result.departures.map((d) => [d.kind, d.model?.kind ?? null]), [['drop', 'overwrite-in-transfer'], ['repeat', 'overwrite-in-transfer']]);
+    assert.equal(result.modelGlitchesUnmatched, 0);
   });
 
   test('when an input is bad then it exits 2 with one sentence, and writes no report', async () => {
@@ -81,6 +95,8 @@ describe('wavert compare', () => {
       [['compare', 'gap.wav', 'ref.wav', '--report', 'x.png'], /^wavert: the report x\.png must end in \.svg/],
       [['compare', 'gap.wav', 'ref.wav', '--model', 'ref.wav'], /^wavert: ref\.wav:1: not a JSON line/],
       [['compare', 'gap.wav', 'ref.wav', '--search-seconds', 'soon'], /^wavert: --search-seconds must be a number of seconds/],
+      [['compare', '-', 'ref.wav'], /^wavert: compare reads each file twice .*not - \(stdin\)$/m],
+      [['compare', 'mono.wav', 'ref.wav'], /^wavert: cannot compare: mono\.wav has 1 channel\(s\) and ref\.wav has 2; the channel counts must match$/m],
     ];
     for (const [args, message] of cases) {
       const capture = captureIo(dir);

@@ -63,6 +63,12 @@ describe('compare on synthetic recordings', () => {
       [{ kind: 'level', heardFrame: 60_000, referenceFrame: 60_000, frameCount: 10_000, realign: { heardFrame: 70_000, referenceFrame: 70_000 }, gainDb: -6.02 }]);
   });
 
+  test('when the whole recording was made at half the volume then it still aligns, and the level departure spans it', () => {
+    const result = summary(heard('quiet', concat(silence(700), scaled(ref, 0.5))));
+    assert.equal(result.offsetFrames, 700);
+    assert.deepEqual(result.departures.map((d) => [d.kind, d.heardFrame, d.referenceFrame, d.frameCount, d.gainDb, d.realign]), [['level', 700, 0, RATE * 2, -6.02, null]]);
+  });
+
   test('when one recording holds several defects and starts 5000 frames late then each is listed in order at its frame', () => {
     const path = heard('several', concat(
       frames(ref, 5000, 10_000), silence(480), frames(ref, 10_000, 20_000), frames(ref, 19_520, 20_000), frames(ref, 20_000, 30_000), frames(ref, 30_100, RATE * 2),
@@ -78,6 +84,16 @@ describe('compare on synthetic recordings', () => {
     assert.equal(result.departures[2]!.repeatDistanceFrames, 480);
     assert.deepEqual(result.departureCounts, { gap: 1, repeat: 1, drop: 2, insert: 0, level: 0 });
     assert.equal(result.exact, false);
+  });
+
+  test('when the output is shifted by one packet (N = 1) then the start is a drop of a packet and the end a repeat of the last one', () => {
+    const end = RATE * 2;
+    const result = summary(heard('shifted', concat(frames(ref, 960, end), frames(ref, end - 960, end))));
+    assert.equal(result.offsetFrames, -960);
+    assert.deepEqual(result.departures.map((d) => [d.kind, d.heardFrame, d.referenceFrame, d.frameCount, d.repeatDistanceFrames ?? null]), [
+      ['drop', 0, 0, 960, null],
+      ['repeat', end - 960, end, 960, 960],
+    ]);
   });
 
   test('when the recording is float32 or 24-bit of a 16-bit reference then it compares exactly on the 16-bit grid', () => {

@@ -27,7 +27,7 @@ describe('end of stream', () => {
     assert.deepEqual(describePackets(h.output.bytes(), h.packetSize), ['a0', 'a1:960']);
     assert.deepEqual(notified, [10 * MS, 15 * MS]);
     assert.deepEqual(ended, [15 * MS]);
-    assert.equal(h.stream.getPacketCount(), 1);
+    assert.equal(h.stream.getPacketCount().packetCount, 1);
     assert.equal(h.stream.getPosition().playOffsetInBytes, 1920 + 960);
     assert.equal(h.stream.isFinished, true);
   });
@@ -42,7 +42,7 @@ describe('end of stream', () => {
     assert.equal(h.output.bytes().length, 1920);
     assert.deepEqual(notified, [10 * MS]);
     assert.deepEqual(ended, [10 * MS]);
-    assert.equal(h.stream.getPacketCount(), 1);
+    assert.equal(h.stream.getPacketCount().packetCount, 1);
   });
 
   test('when EOS is on the last packet of the buffer at full length then the stream ends (no loop)', () => {
@@ -56,7 +56,7 @@ describe('end of stream', () => {
       assert.equal(h.output.bytes().length, n * h.packetSize, `N=${n}`);
       assert.deepEqual(ended, [n * 10 * MS]);
       assert.equal(notified.length, n, 'one notification per packet, none after the end');
-      assert.equal(h.stream.getPacketCount(), n);
+      assert.equal(h.stream.getPacketCount().packetCount, n);
     }
   });
 

@@ -61,7 +61,7 @@ describe('SetWritePacket during RUN', () => {
     h.write(0, 0xa0);
     h.stream.setState('RUN');
     h.runUntil(5 * MS);
-    assert.equal(h.stream.getPacketCount(), 0);
+    assert.equal(h.stream.getPacketCount().packetCount, 0);
     assert.equal(h.write(0, 0xb0), STATUS_DATA_LATE_ERROR);
     assert.equal(h.write(1, 0xb1), STATUS_SUCCESS);
     assert.equal(h.write(2, 0xb2), STATUS_DATA_OVERRUN);
@@ -72,7 +72,7 @@ describe('SetWritePacket during RUN', () => {
     h.write(0, 1);
     h.stream.setState('RUN');
     h.runUntil(15 * MS);
-    assert.equal(h.stream.getPacketCount(), 1);
+    assert.equal(h.stream.getPacketCount().packetCount, 1);
     assert.equal(h.write(1, 0), STATUS_DATA_LATE_ERROR);
     assert.equal(h.write(0, 0), STATUS_DATA_LATE_ERROR);
     assert.equal(h.write(2, 2), STATUS_SUCCESS);

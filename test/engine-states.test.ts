@@ -40,12 +40,12 @@ describe('states: STOP ⇄ ACQUIRE ⇄ PAUSE ⇄ RUN', () => {
     const frozen = h.stream.getLinearPositionInBytes();
     h.runUntil(25 * MS);
     assert.equal(h.stream.getLinearPositionInBytes(), frozen);
-    assert.equal(h.stream.getPacketCount(), 0);
+    assert.equal(h.stream.getPacketCount().packetCount, 0);
     h.stream.setState('RUN');
     h.runUntil(29.9 * MS);
-    assert.equal(h.stream.getPacketCount(), 0);
+    assert.equal(h.stream.getPacketCount().packetCount, 0);
     h.runUntil(30 * MS);
-    assert.equal(h.stream.getPacketCount(), 1, 'the packet ends 5 ms of running after the resume');
+    assert.equal(h.stream.getPacketCount().packetCount, 1, 'the packet ends 5 ms of running after the resume');
     assert.deepEqual(describePackets(h.output.bytes(), h.packetSize), ['a0']);
   });
 
@@ -56,8 +56,8 @@ describe('states: STOP ⇄ ACQUIRE ⇄ PAUSE ⇄ RUN', () => {
     h.stream.setState('RUN');
     h.runUntil(15 * MS);
     assert.equal(h.stream.stepTo('STOP'), STATUS_SUCCESS);
-    assert.equal(h.stream.getPacketCount(), 0);
-    assert.deepEqual(h.stream.getPosition(), { playOffsetInBytes: 0, writeOffsetInBytes: 0 });
+    assert.equal(h.stream.getPacketCount().packetCount, 0);
+    assert.deepEqual(h.stream.getPosition(), { status: 0, playOffsetInBytes: 0, writeOffsetInBytes: 0 });
     assert.equal(h.stream.isFinished, false);
     h.stream.stepTo('PAUSE');
     assert.equal(h.write(1, 0xb1), STATUS_SUCCESS, 'EOS cleared');

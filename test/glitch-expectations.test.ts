@@ -87,3 +87,15 @@ test('when a run is clean then the text summary says "glitches none", and when n
   assert.match(text, /^glitches {5}1: overwrite-in-transfer 1$/m);
   assert.match(text, /^ {13}overwrite-in-transfer at 0\.000 ms, frames 0–3839 \(3840 frames, 80\.000 ms\): packets 0–3 were overwritten while transferring/m);
 });
+
+test('when a live run attributes its underflows to the host then they are listed as host-late, once, with the packets', () => {
+  const format = { encoding: 'pcm', channels: 2, sampleRate: 48000, bitsPerSample: 16, blockAlign: 4 } as WavFormat;
+  const input = renderSignal({ type: 'counter', format, frames: 4800, frequencyHz: 0, toFrequencyHz: 0, amplitude: 0, seed: 1 });
+  const session = new Session({ format, source: new MemorySource(input), output: new CaptureOutput(), wakeLatency: () => 15e6 });
+  session.recorder.attributeUnderflows('host-late', 'the client woke too late on the real event loop');
+  const summary = session.runVirtual();
+  assert.ok(summary.glitches.length > 0);
+  assert.deepEqual([...new Set(summary.glitches.map((g) => g.kind))], ['host-late']);
+  assert.match(summary.glitches[0]!.cause, /^packets? \d+(–\d+)? began transferring unwritten \(stale bytes\): the client woke too late on the real event loop$/);
+  assert.equal(summary.glitchCounts['underflow-repeat'], 0);
+});

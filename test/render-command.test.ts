@@ -142,7 +142,7 @@ describe('wavert render: bad usage', () => {
     ['both buffer options', ['--buffer-ms', '20', '--buffer-bytes', '4000'], /--buffer-ms and --buffer-bytes cannot be used together/],
     ['nine notifications', ['--notifications', '9'], /--notifications must be a whole number from 1 to 8, got '9'/],
     ['an unknown underflow policy', ['--underflow', 'loop'], /--underflow must be one of repeat, silence, got 'loop'/],
-    ['an unknown profile', ['--profile', 'win'], /--profile must be one of doc, sysvad, got 'win'/],
+    ['an unknown profile', ['--profile', 'win'], /^wavert: unknown profile 'win': give doc or sysvad, or a profile file \(\.yaml, \.yml, \.json\)$/m],
     ['a negative FIFO', ['--fifo-bytes', '-1'], /--fifo-bytes must be a whole number/],
     ['a buffer too small for N frames', ['--buffer-bytes', '6'], /cannot allocate the WaveRT buffer: requested size 6 bytes is smaller than 2 packet\(s\)/],
     ['an unknown log level', ['--log-level', 'loud'], /--log-level must be one of/],

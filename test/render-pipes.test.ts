@@ -57,6 +57,20 @@ describe('render in a pipeline', () => {
     assert.ok(run.stdout.subarray(44).equals(readFileSync(input).subarray(44)), 'audio differs');
   });
 
+  test('when stdin is a named FIFO whose writer has already finished then render reads what it left and ends', (t) => {
+    if (spawnSync('mkfifo', ['--version'], { stdio: 'ignore' }).status !== 0) {
+      t.skip('needs mkfifo');
+      return;
+    }
+    // smaller than a pipe's buffer, so the writer is gone before render starts: reopening the FIFO would wait forever
+    const tiny = writeTestWav(dir, 'tiny.wav', 1000, format);
+    const fifo = join(dir, 'named.fifo');
+    const output = join(dir, 'from-fifo.wav');
+    const run = shell(`mkfifo ${quote(fifo)}; cat ${quote(tiny)} > ${quote(fifo)} & exec 3< ${quote(fifo)}; wait; ${wavert} render - -o ${quote(output)} <&3`);
+    assert.equal(run.status, 0, run.stderr);
+    assert.ok(readFileSync(output).equals(readFileSync(tiny)), 'file differs');
+  });
+
   test('when a descriptor is a regular file then no blocking pipe descriptor is opened for it', () => {
     const fd = openSync(input, 'r');
     try {

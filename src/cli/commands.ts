@@ -20,13 +20,19 @@ export const commandEntries: CommandEntry[] = [
   { name: 'compare', load: async () => (await import('./compare.js')).registerCompare },
   { name: 'info', load: async () => (await import('./info.js')).registerInfo },
   { name: 'sinks', load: async () => (await import('./sinks.js')).registerSinks },
+  { name: 'profiles', load: async () => (await import('./profiles.js')).registerProfiles },
 ];
+
+/** The program's own version flags (commander's defaults). */
+const VERSION_FLAGS = new Set(['--version', '-V']);
 
 /**
  * The registrations a command line needs: when it starts with a command's name, that command alone (its help,
- * options and errors are all it can show); otherwise (help, --version, a typo to suggest against) all of them.
+ * options and errors are all it can show); for the version alone, none; otherwise (help, a typo to suggest
+ * against) all of them.
  */
 export async function registrationsFor(argv: readonly string[]): Promise<CommandRegistration[]> {
+  if (argv.length === 1 && VERSION_FLAGS.has(argv[0]!)) return [];
   const invoked = commandEntries.find((entry) => entry.name === argv[0]);
   return Promise.all((invoked ? [invoked] : commandEntries).map((entry) => entry.load()));
 }

@@ -25,6 +25,8 @@ export async function compareCommand(heardPath: string, referencePath: string, o
   const { compareFiles, formatCompare, loadModelGlitches, matchModel, writeCompareReport } = await import('../compare/index.js');
   const { reportKindOf } = await import('../report/report-kind.js');
   if (options.report) reportKindOf(options.report);
+  // the start offset is found in a first pass, so each file is read twice: a pipe cannot be
+  if (heardPath === '-' || referencePath === '-') throw new UsageError('compare reads each file twice (a first pass finds the start offset): give WAV files, not - (stdin)');
   const at = (path: string): string => resolve(io.cwd, path);
   const model = options.model ? loadModelGlitches(at(options.model), options.model) : null;
   const { result, snapshots } = compareFiles(at(heardPath), at(referencePath), {

@@ -2,10 +2,9 @@
 import type { Command } from 'commander';
 import type { CliIo } from './io.js';
 import type { SetExitCode } from './commands.js';
-import {
-  WavReader, channelMaskDescription, formatDescription, formatTagDescription, formatTagOf,
-  type WavChunkInfo, type WavFormat,
-} from '../wav/index.js';
+// the reader and the format names only: info never writes a WAV
+import { channelMaskDescription, formatDescription, formatTagDescription, formatTagOf, type WavFormat } from '../wav/format.js';
+import { WavReader, type WavChunkInfo } from '../wav/reader.js';
 
 export interface InfoOptions {
   json?: boolean;

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { profiles, underflowPolicies, type Profile, type UnderflowPolicy } from '../engine/index.js';
+import { builtinProfile, builtinProfileNames, underflowPolicies, type DriverProfile, type UnderflowPolicy } from '../engine/index.js';
 import type { ClientConfig, StreamConfig, TransportConfig } from '../session/config.js';
 import type { LatencySpec } from '../client/latency.js';
 import { MAX_BYTES_PER_INTERVAL, usbSpeeds, type UsbSpeed } from '../transport/usb-config.js';
@@ -48,7 +48,18 @@ export interface ModelOptionValues {
   profile?: string;
 }
 
-export function streamConfigFromOptions(values: ModelOptionValues): StreamConfig {
+/**
+ * `--profile`: a built-in's name, or a profile file relative to `cwd` (loaded, with the YAML parser, only then).
+ */
+export async function profileFromOption(value: string | undefined, cwd: string): Promise<DriverProfile | undefined> {
+  if (value === undefined) return undefined;
+  const builtin = builtinProfile(value);
+  if (builtin) return builtin;
+  const { resolveProfileReference } = await import('../profile/index.js');
+  return resolveProfileReference(value, cwd, () => value);
+}
+
+export async function streamConfigFromOptions(values: ModelOptionValues, cwd: string): Promise<StreamConfig> {
   if (values.bufferMs !== undefined && values.bufferBytes !== undefined) {
     throw new UsageError('--buffer-ms and --buffer-bytes cannot be used together');
   }
@@ -60,7 +71,7 @@ export function streamConfigFromOptions(values: ModelOptionValues): StreamConfig
     // commander sets eosFill=false only for --no-eos-fill; leave it open otherwise so the profile decides
     eosSilenceFill: values.eosFill === false ? false : undefined,
     fifoBytes: parseInteger('--fifo-bytes', values.fifoBytes, 0, 64 * 1024 * 1024),
-    profile: parseChoice<Profile>('--profile', values.profile, profiles),
+    profile: await profileFromOption(values.profile, cwd),
   };
 }
 
@@ -73,7 +84,7 @@ export function addModelOptions<T extends { option(flags: string, description: s
     .option('--underflow <policy>', 'what the DMA plays for an unwritten packet: repeat (stale data) or silence (default repeat)')
     .option('--no-eos-fill', 'do not silence-fill the buffer after the end-of-stream point')
     .option('--fifo-bytes <n>', 'hardware FIFO size in bytes: read past the EOS point before the device stops (default 0)')
-    .option('--profile <name>', 'doc (the Windows docs) or sysvad (the reference driver) (default doc)');
+    .option('--profile <name|file>', `the driver's choices: ${builtinProfileNames.join(' (the Windows docs, default) or ')} (the reference driver), or a profile file (YAML/JSON, see wavert profiles)`);
 }
 
 export const CLIENT_KINDS = ['packet', 'waveout'] as const;

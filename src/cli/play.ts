@@ -168,7 +168,7 @@ async function playOnce(
   inputPath: string, options: PlayOptions, io: CliIo, signals: PlaySignals, request: SinkRequest, excluded: SinkProbe[],
 ): Promise<number | { kind: SinkKind; reason: string }> {
   const diagnostics = new Diagnostics(io, parseChoice<LogLevel>('--log-level', options.logLevel, LOG_LEVELS));
-  const stream = streamConfigFromOptions(options);
+  const stream = await streamConfigFromOptions(options, io.cwd);
   const pipeline = clientTransportFromOptions(options);
   if (options.device !== undefined && (request.kind === 'null' || request.kind === 'file')) {
     throw new UsageError(`--device: the ${request.kind} sink has no devices (use it with speaker, pulse, pipewire or alsa).`);
@@ -257,7 +257,7 @@ async function playOnce(
         elapsedNs: view.heardNs,
         totalNs,
         paused: view.paused,
-        packetCount: session.stream.getPacketCount(),
+        packetCount: session.stream.getPacketCount().packetCount,
         bufferFillBytes: size === 0 ? 0 : (position.writeOffsetInBytes - position.playOffsetInBytes + size) % size,
         bufferSizeBytes: size,
         underrunEvents: session.recorder.underrunEvents,

@@ -22,7 +22,7 @@ export interface RenderOptions extends ModelOptionValues, ClientTransportOptionV
 
 export async function renderCommand(inputPath: string, options: RenderOptions, io: CliIo): Promise<number> {
   const diagnostics = new Diagnostics(io, parseChoice<LogLevel>('--log-level', options.logLevel, LOG_LEVELS));
-  const stream = streamConfigFromOptions(options);
+  const stream = await streamConfigFromOptions(options, io.cwd);
   const pipeline = clientTransportFromOptions(options);
   const outputPath = options.output;
   if (!outputPath) throw new UsageError('render needs an output file: -o <out.wav> (or -o - for stdout)');

@@ -11,7 +11,7 @@ import { DEFAULT_LOOKAHEAD_MS } from '../player/index.js';
 import { EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED, EXIT_OK } from './exit-codes.js';
 import { DEFAULT_TIMEOUT_S } from './run.js';
 import type { CliIo } from './io.js';
-import { parseInteger } from './options.js';
+import { parseInteger, profileFromOption } from './options.js';
 
 export interface RunOptions {
   out?: string;
@@ -25,6 +25,7 @@ export interface RunOptions {
   jobs?: string;
   timeoutS?: string;
   report?: boolean;
+  profile?: string;
 }
 
 const SCENARIO_EXTENSIONS = ['.yaml', '.yml', '.json'];
@@ -103,7 +104,9 @@ export async function runCommand(paths: readonly string[], options: RunOptions, 
   const outDir = resolve(cwd, options.out ?? 'wavert-out');
   const files = collectScenarioFiles(paths, cwd);
   const { runnable, invalid } = preflight(files, cwd);
-  const runOptions = { outDir, updateGolden: options.updateGolden ?? false, report: options.report ?? false };
+  if (options.profile !== undefined && options.updateGolden) throw new UsageError("--update-golden writes each scenario's golden WAV from its own profile; leave out --profile");
+  const profile = await profileFromOption(options.profile, cwd);
+  const runOptions = { outDir, updateGolden: options.updateGolden ?? false, report: options.report ?? false, ...(profile ? { profile } : {}) };
   const ran = new Map<string, ScenarioResult>();
   if (sinkRequest) {
     // real time: one scenario at a time, so that each can be heard
@@ -131,6 +134,13 @@ export async function runCommand(paths: readonly string[], options: RunOptions, 
   }
   const results = files.map((file) => invalid.get(file) ?? ran.get(file)!);
   io.stdout.write(formatResults(results));
+  if (profile) {
+    const { explainProfileDependence, formatDependence } = await import('../profile/index.js');
+    const entries = runnable.map((file) => ({ path: file, file: shown(file, cwd) }));
+    const failing = entries.filter((entry) => ran.get(entry.path)?.status !== 'passed').length;
+    if (failing > 0) io.stderr.write(`wavert: re-running ${failing} scenario(s) with each of ${profile.name}'s choices alone, to see which ones the results depend on\n`);
+    io.stdout.write(formatDependence(profile, await explainProfileDependence(entries, runnable.map((file) => ran.get(file)!), profile)));
+  }
   if (options.junit !== undefined) {
     const junitPath = resolve(cwd, options.junit);
     mkdirSync(dirname(junitPath), { recursive: true });

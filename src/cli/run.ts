@@ -22,6 +22,7 @@ export const registerRun: CommandRegistration = (program: Command, io, setExitCo
     .option('--report', "draw each scenario's timeline.svg and report.html in its output folder")
     .option('--jobs <n>', 'scenarios run in parallel on worker threads (default: the number of cores)')
     .option('--timeout-s <seconds>', `wall-clock limit per scenario (default ${DEFAULT_TIMEOUT_S})`)
+    .option('--profile <name|file>', "run every scenario against this driver profile instead of its own, and show which choices the expectations that no longer hold depend on")
     .action(async (paths: string[], options: RunOptions) => {
       const { runCommand } = await import('./run-command.js');
       setExitCode(await runCommand(paths, options, io));

@@ -18,7 +18,7 @@ export interface PacketClientOptions {
   wakeLatency?: LatencySampler;
   /** Time the client spends between waking and calling SetWritePacket. */
   processingNs?: number;
-  /** Packets written before RUN (the sysvad profile stores only one). Default: the notification count. */
+  /** At most this many packets written before RUN (the driver's pre-roll window may allow fewer). Default: N. */
   prerollPackets?: number;
 }
 
@@ -90,9 +90,9 @@ export class PacketRenderClient {
 
   /** Writes what may be written before RUN. The stream must be in ACQUIRE or PAUSE. */
   preroll(): void {
-    this.count.value = this.stream.getPacketCount();
+    this.count.value = this.stream.getPacketCount().packetCount;
     this.nextPacket = this.count.value;
-    this.fill(this.prerollPackets - 1);
+    this.fill(Math.min(this.prerollPackets - 1, this.stream.storableWindow().highest));
     if (this.clientState === 'idle') this.setClientState('prerolled');
   }
 
@@ -148,9 +148,9 @@ export class PacketRenderClient {
     // the OS writes packets only in PAUSE (pre-roll) and RUN; after a STOP it pre-rolls afresh
     if (streamState === 'STOP' || streamState === 'ACQUIRE') return;
     this.count.refresh(this.stream);
-    const running = streamState === 'RUN';
-    const highest = running ? Math.max(1, this.stream.notifications - 1) : this.prerollPackets - 1;
-    this.fill(highest);
+    // the driver's window (its profile): c+1 … in RUN, c … before it
+    const window = this.stream.storableWindow();
+    this.fill(streamState === 'RUN' ? window.highest : Math.min(this.prerollPackets - 1, window.highest));
   }
 
   /** Writes packets until `nextPacket` is `highestDelta` past the packet count, or the audio ends. */
@@ -171,7 +171,7 @@ export class PacketRenderClient {
       const status = this.writeStaged(this.nextPacket, flags, isLast ? this.stagedLength : 0, isLast, -1);
       if (status === STATUS_DATA_LATE_ERROR || status === STATUS_DATA_OVERRUN) {
         this.count.refresh(this.stream);
-        this.nextPacket = this.count.value + (this.stream.getState() === 'RUN' ? 1 : 0);
+        this.nextPacket = this.count.value + this.stream.storableWindow().lowest;
       } else if (status !== STATUS_SUCCESS) {
         return;
       }

@@ -14,7 +14,7 @@ export interface WaveOutFeederOptions {
   /** Delay between a notification (or a start request) and the driver thread running. */
   wakeLatency?: LatencySampler;
   processingNs?: number;
-  /** Packets written before RUN (the sysvad profile stores only one). Default: the notification count. */
+  /** At most this many packets written before RUN (the driver's pre-roll window may allow fewer). Default: N. */
   prerollPackets?: number;
 }
 
@@ -163,7 +163,7 @@ export class WaveOutFeeder {
     this.stream.stepTo('PAUSE');
     this.count.refresh(this.stream);
     this.nextPacket = this.count.value;
-    this.fill(this.prerollPackets - 1);
+    this.fill(Math.min(this.prerollPackets - 1, this.stream.storableWindow().highest));
     this.stream.setState('RUN');
     if (this.feederState === 'starting') this.setFeederState('running');
     this.waker.signal(this.scheduler.timeNs);
@@ -172,7 +172,7 @@ export class WaveOutFeeder {
 
   private wake(): void {
     this.count.refresh(this.stream);
-    this.fill(Math.max(1, this.stream.notifications - 1));
+    this.fill(this.stream.storableWindow().highest);
     this.scheduleDoneCheck();
   }
 
@@ -186,7 +186,7 @@ export class WaveOutFeeder {
       const status = this.writeStaged(this.nextPacket);
       if (status === STATUS_DATA_LATE_ERROR || status === STATUS_DATA_OVERRUN) {
         this.count.refresh(this.stream);
-        this.nextPacket = this.count.value + (this.stream.getState() === 'RUN' ? 1 : 0);
+        this.nextPacket = this.count.value + this.stream.storableWindow().lowest;
       } else if (status !== STATUS_SUCCESS) {
         return;
       }

@@ -301,6 +301,12 @@ export class Aligner {
     return true;
   }
 
+  /** For audio after the reference has ended: the repeat distance when it is audio heard again, else null. */
+  repeatAt(h: number, r: number, frames: number): number | null {
+    if (h - this.heard.start < 1) return null;
+    return this.repeatDistance(h, r, frames);
+  }
+
   /**
    * The smallest N for which everything heard in [h, h+dh) is what was heard N frames before it, or else what the
    * reference held N frames before reference frame r (audio played again after a resynchronisation).

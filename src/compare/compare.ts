@@ -55,22 +55,40 @@ function scan(window: FrameWindow, from: number, visit: (frame: number) => boole
   return -1;
 }
 
-function windowHash(window: FrameWindow, start: number, channels: number): string {
-  const parts: number[] = [];
-  for (let i = 0; i < ANCHOR_FRAMES; i++) for (let channel = 0; channel < channels; channel++) parts.push(window.sample(start + i, channel));
-  return parts.join(',');
-}
+/** Samples either side of g × reference still taken as "the reference at gain g" (rounding in the recording chain). */
+const GAIN_TOLERANCE = 2;
 
-/** The first K frames from the first sound in `source`, found in `target`: their positions, or null. */
-function locate(source: FrameWindow, target: FrameWindow, channels: number): { source: number; target: number } | null {
+/**
+ * The first K frames from the first sound in `source`, found in `target`: their positions, or null. With `scaled`,
+ * the target may hold them at any gain (a capture at another volume): the first frame's ratio sets the gain.
+ */
+function locate(source: FrameWindow, target: FrameWindow, channels: number, scaled: boolean): { source: number; target: number } | null {
   const first = scan(source, 0, (frame) => !source.isSilent(frame), ANCHOR_FRAMES * 2);
   if (first < 0 || !source.ensure(first + ANCHOR_FRAMES - 1)) return null;
-  const anchor = windowHash(source, first, channels);
-  const firstSample = source.sample(first, 0);
-  const found = scan(target, 0, (frame) => {
-    if (target.sample(frame, 0) !== firstSample || !target.ensure(frame + ANCHOR_FRAMES - 1)) return false;
-    return windowHash(target, frame, channels) === anchor;
-  }, ANCHOR_FRAMES * 2);
+  // copied out: the target is then read as far as it takes, frame by frame with an early exit
+  const anchor = new Int32Array(ANCHOR_FRAMES * channels);
+  for (let i = 0; i < ANCHOR_FRAMES; i++) for (let channel = 0; channel < channels; channel++) anchor[i * channels + channel] = source.sample(first + i, channel);
+  let lead = 0;
+  while (anchor[lead] === 0) lead++;
+  const matchesAt = (frame: number): boolean => {
+    let gain = 1;
+    if (scaled) {
+      if (!target.ensure(frame + Math.floor(lead / channels))) return false;
+      const value = target.sample(frame + Math.floor(lead / channels), lead % channels);
+      gain = value / anchor[lead]!;
+      if (!(gain > 0.01) || Math.abs(gain - 1) < 1e-9) return false;
+    }
+    for (let i = 0; i < ANCHOR_FRAMES; i++) {
+      if (i > 0 && !target.ensure(frame + i)) return false;
+      for (let channel = 0; channel < channels; channel++) {
+        const expected = anchor[i * channels + channel]!;
+        const got = target.sample(frame + i, channel);
+        if (scaled ? Math.abs(got - gain * expected) > GAIN_TOLERANCE : got !== expected) return false;
+      }
+    }
+    return true;
+  };
+  const found = scan(target, 0, matchesAt, ANCHOR_FRAMES * 2);
   return found < 0 ? null : { source: first, target: found };
 }
 
@@ -101,20 +119,20 @@ export function compareFiles(heardPath: string, referencePath: string, options: 
   const open = (reader: WavReader, label: string, skip = 0): FrameWindow => new FrameWindow(reader, label, grid, capacity, skip);
 
   // pass 1: where does the reference start in the recording (or the recording in the reference)?
-  const heardProbe = open(probeHeard, heardLabel);
-  const referenceProbe = open(probeReference, referenceLabel);
+  probeHeard.close();
+  probeReference.close();
   let offset: number | null = null;
-  const byReference = locate(referenceProbe, heardProbe, channels);
-  if (byReference) offset = byReference.target - byReference.source;
-  heardProbe.close();
-  referenceProbe.close();
-  if (offset === null) {
-    const heardAgain = open(openWav(heardPath, heardLabel), heardLabel);
-    const referenceAgain = open(openWav(referencePath, referenceLabel), referenceLabel);
-    const byHeard = locate(heardAgain, referenceAgain, channels);
-    if (byHeard) offset = byHeard.source - byHeard.target;
-    heardAgain.close();
-    referenceAgain.close();
+  // exact first, either way round; then at a gain (a recording made at another volume is one long level departure)
+  for (const scaled of [false, true]) {
+    for (const referenceFirst of [true, false]) {
+      if (offset !== null) break;
+      const heardWindow = open(openWav(heardPath, heardLabel), heardLabel);
+      const referenceWindow = open(openWav(referencePath, referenceLabel), referenceLabel);
+      const found = referenceFirst ? locate(referenceWindow, heardWindow, channels, scaled) : locate(heardWindow, referenceWindow, channels, scaled);
+      if (found) offset = referenceFirst ? found.target - found.source : found.source - found.target;
+      heardWindow.close();
+      referenceWindow.close();
+    }
   }
 
   // pass 2: the lockstep walk from the aligned start
@@ -179,7 +197,10 @@ export function compareFiles(heardPath: string, referencePath: string, options: 
       const heardTail = tail(heard, h);
       const referenceTail = tail(reference, r);
       if (heardTail.firstSound >= 0 && offset !== null) {
-        departures.push({ kind: 'insert', heardFrame: heardTail.firstSound, referenceFrame: r, frameCount: heardTail.lastSound + 1 - heardTail.firstSound, heardFrames: heardTail.lastSound + 1 - heardTail.firstSound, referenceFrames: 0, realign: null });
+        const length = heardTail.lastSound + 1 - heardTail.firstSound;
+        const distance = heardTail.firstSound === h && length <= historyFrames ? aligner.repeatAt(h, r, length) : null;
+        const base = { heardFrame: heardTail.firstSound, referenceFrame: r, frameCount: length, heardFrames: length, referenceFrames: 0, realign: null };
+        departures.push(distance === null ? { kind: 'insert', ...base } : { kind: 'repeat', ...base, repeatDistanceFrames: distance });
         trailingSilenceFrames = h + heardTail.frames - (heardTail.lastSound + 1);
       } else {
         trailingSilenceFrames = heardTail.frames;

@@ -88,23 +88,38 @@ function readModel(path: string): ModelMatch[] {
 }
 
 /**
- * Names each departure with the model glitch at the same output frame: heard frame h is the model's output frame
- * h - offset (the recording started `offset` frames before the run's first frame).
+ * Names each departure with the model glitch at the same output frame. Heard frame h is the model's output frame
+ * h - start, where `start` is where the run's first frame is in the recording: the reference's offset when the run
+ * began cleanly, else the shift that lines the departures up with the glitches best (a run that lost its first
+ * packet starts one packet before the reference does).
  */
 export function matchModel(result: CompareResult, glitches: readonly ModelMatch[]): void {
+  const candidates = new Set<number>([result.offsetFrames, Math.max(0, result.offsetFrames), result.leadingSilenceFrames]);
+  for (const departure of result.departures.slice(0, 4)) for (const glitch of glitches.slice(0, 4)) candidates.add(departure.heardFrame - glitch.startFrame);
+  let best = { start: result.offsetFrames, matched: -1 };
+  for (const start of candidates) {
+    const matched = result.departures.filter((departure) => nearest(departure.heardFrame - start, departure.heardFrames, glitches) !== null).length;
+    if (matched > best.matched) best = { start, matched };
+  }
   const used = new Set<ModelMatch>();
   for (const departure of result.departures) {
-    const start = departure.heardFrame - result.offsetFrames;
-    const end = start + Math.max(1, departure.heardFrames);
-    let best: ModelMatch | null = null;
-    for (const glitch of glitches) {
-      const glitchEnd = glitch.startFrame + Math.max(1, glitch.frameCount);
-      if (glitch.startFrame > end + MATCH_TOLERANCE_FRAMES) break;
-      if (glitchEnd + MATCH_TOLERANCE_FRAMES < start) continue;
-      if (!best || Math.abs(glitch.startFrame - start) < Math.abs(best.startFrame - start)) best = glitch;
-    }
-    departure.model = best;
-    if (best) used.add(best);
+    const glitch = nearest(departure.heardFrame - best.start, departure.heardFrames, glitches);
+    departure.model = glitch;
+    if (glitch) used.add(glitch);
   }
+  result.modelStartFrame = best.start;
   result.modelGlitchesUnmatched = glitches.filter((glitch) => !used.has(glitch)).length;
+}
+
+/** The glitch nearest to output frames [start, start + frames), within the tolerance, or null. */
+function nearest(start: number, frames: number, glitches: readonly ModelMatch[]): ModelMatch | null {
+  const end = start + Math.max(1, frames);
+  let best: ModelMatch | null = null;
+  for (const glitch of glitches) {
+    const glitchEnd = glitch.startFrame + Math.max(1, glitch.frameCount);
+    if (glitch.startFrame > end + MATCH_TOLERANCE_FRAMES) break;
+    if (glitchEnd + MATCH_TOLERANCE_FRAMES < start) continue;
+    if (!best || Math.abs(glitch.startFrame - start) < Math.abs(best.startFrame - start)) best = glitch;
+  }
+  return best;
 }

@@ -51,7 +51,7 @@ export function formatCompare(result: CompareResult): string {
   }
   if (result.modelGlitchesUnmatched !== undefined) {
     const unexplained = result.departures.filter((d) => d.model === null).length;
-    lines.push(`model        ${result.departures.length - unexplained} of ${result.departures.length} departures explained by a model glitch; ${result.modelGlitchesUnmatched} model glitch(es) not heard as a departure`);
+    lines.push(`model        ${result.departures.length - unexplained} of ${result.departures.length} departures explained by a model glitch; ${result.modelGlitchesUnmatched} model glitch(es) not heard as a departure; the run's frame 0 is heard frame ${result.modelStartFrame}`);
   }
   for (const note of result.notes) lines.push(`note         ${note}`);
   return `${lines.join('\n')}\n`;

@@ -56,6 +56,8 @@ export interface CompareResult {
   comparedAs: string;
   /** Said when the comparison could not go on (no common audio, or lost beyond the search window). */
   notes: string[];
+  /** With --model: the recording frame where the run's output frame 0 was heard. */
+  modelStartFrame?: number;
   /** With --model: model glitches no departure matched (heard cleanly, or outside the recording). */
   modelGlitchesUnmatched?: number;
 }

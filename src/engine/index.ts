@@ -1,6 +1,11 @@
 export * from './status.js';
 export * from './types.js';
 export type { StreamObserver } from './observer.js';
-export { WaveRTStream, MAX_NOTIFICATION_COUNT, silenceValueFor, type NotificationListener } from './stream.js';
+export { WaveRTStream, MAX_NOTIFICATION_COUNT, resolveProfile, type NotificationListener, type NeverEndedReason } from './stream.js';
+export { silenceValueFor } from './dma.js';
+export { describeNeverEnded } from './run-clock.js';
+export { notificationIntervalMs } from './allocation.js';
+export { packetWindow, windowPhase, type PacketWindow, type WindowPhase } from './write-packet.js';
+export * from './profile.js';
 export { WaveRTMiniport } from './miniport.js';
 export * from './ks-property.js';

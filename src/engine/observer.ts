@@ -7,8 +7,12 @@ export interface StreamObserver {
   stateChanged?(from: KsState, to: KsState, timeNs: number, positionFrames: number): void;
   /** The packet count went up (or the stream ended): the notification event was signalled. */
   notification?(packetCount: number, timeNs: number, positionFrames: number): void;
-  /** A SetWritePacket call and its status. marginNs: time left before the packet starts transferring (RUN only, else NaN). */
-  writePacket?(packetNumber: number, flags: number, eosPacketLength: number, status: number, timeNs: number, positionFrames: number, packetCount: number, marginNs: number): void;
+  /**
+   * A SetWritePacket call and its status. marginNs: time left before the packet starts transferring (RUN only,
+   * else NaN). dmaPacket: the linear DMA packet that plays the write's slot (the count's own numbering unless the
+   * count runs apart from the DMA, as with the reference's 1 ms timer).
+   */
+  writePacket?(packetNumber: number, flags: number, eosPacketLength: number, status: number, timeNs: number, positionFrames: number, packetCount: number, marginNs: number, dmaPacket?: number): void;
   /** A packet began transferring without having been written. */
   underflow?(packetNumber: number, startFrame: number, frameCount: number, timeNs: number, silenced: boolean): void;
   /** The DMA reached the EOS point. */

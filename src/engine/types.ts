@@ -1,4 +1,5 @@
 // Types shared by the stream model and its callers. Names follow the DDI (ks.h, ksmedia.h, portcls.h).
+import { builtinProfileNames, type DriverProfile } from './profile.js';
 
 /** KSSTATE. The port driver always steps through neighbours: STOP ⇄ ACQUIRE ⇄ PAUSE ⇄ RUN. */
 export type KsState = 'STOP' | 'ACQUIRE' | 'PAUSE' | 'RUN';
@@ -7,9 +8,10 @@ export const ksStateOrder: readonly KsState[] = ['STOP', 'ACQUIRE', 'PAUSE', 'RU
 /** KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM */
 export const KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM = 0x200;
 
-/** `doc` follows the Windows docs where they speak; `sysvad` copies the reference driver's choices. */
+/** The built-in profiles: `doc` follows the Windows docs where they speak; `sysvad` is the reference driver. */
 export type Profile = 'doc' | 'sysvad';
-export const profiles: readonly Profile[] = ['doc', 'sysvad'];
+/** The built-ins' names (the table in profile.ts is the one list). */
+export const profiles = builtinProfileNames as readonly Profile[];
 
 /** What the DMA plays for a packet that was not written in time. */
 export type UnderflowPolicy = 'repeat' | 'silence';
@@ -33,7 +35,8 @@ export interface HwLatency {
 
 /** Per-stream options chosen by whoever creates the stream (the profile fills the defaults). */
 export interface StreamOptions {
-  profile?: Profile;
+  /** The driver's choices (profile.ts), or a built-in's name; default `doc`. */
+  profile?: DriverProfile | Profile;
   underflowPolicy?: UnderflowPolicy;
   eosSilenceFill?: boolean;
   hwLatency?: Partial<HwLatency>;
@@ -52,6 +55,10 @@ export interface AllocationResult {
   packetSizeInBytes: number;
   /** True when N > 2: the model accepts up to 8 as an extension of the documented 1 or 2. */
   extension: boolean;
+  /** True when the packets split a frame (allocationRounding: block-align); the model cannot run such a buffer. */
+  packetsSplitFrames: boolean;
+  /** The reference driver's notification interval in whole ms (used by packetClock: timer-1ms). */
+  notificationIntervalMs: number;
   /** Why the request was refused, when status is not STATUS_SUCCESS. */
   reason?: string;
 }
@@ -62,8 +69,20 @@ export interface AudioPosition {
   writeOffsetInBytes: number;
 }
 
-/** KSAUDIO_PRESENTATION_POSITION, with the model clock in place of QPC. */
+/** GetPosition's NTSTATUS with its KSAUDIO_POSITION. */
+export interface PositionResult extends AudioPosition {
+  status: number;
+}
+
+/** GetPacketCount's NTSTATUS with its ULONG (STATUS_NOT_SUPPORTED without a notification buffer). */
+export interface PacketCountResult {
+  status: number;
+  packetCount: number;
+}
+
+/** KSAUDIO_PRESENTATION_POSITION with the call's NTSTATUS, and the model clock in place of QPC. */
 export interface PresentationPosition {
+  status: number;
   positionInBlocks: number;
   timeNs: number;
 }

@@ -157,6 +157,8 @@ async function playPaced(options: PlaybackOptions): Promise<PlaybackResult> {
   let lastViewMs = Number.NEGATIVE_INFINITY;
   let heardNs = 0;
 
+  // without a model-time limit, a stream the driver never ends stops after a grace second, as render's does
+  if (options.limitNs === undefined) session.limitNeverEnding();
   session.advanceTo(0);
   for (;;) {
     failure = sink.failure();

@@ -139,6 +139,13 @@ export class GlitchDetector {
     return linearPacket * this.packetFrames + eosFrames;
   }
 
+  /** Live runs: every underflow is the host's lateness, listed as `kind` with this cause instead of underflow-*. */
+  attributeUnderflows(kind: GlitchKind, cause: string): void {
+    this.underflowAttribution = { kind, cause };
+  }
+
+  private underflowAttribution: { kind: GlitchKind; cause: string } | null = null;
+
   underflow(packetNumber: number, silenced: boolean): void {
     this.underflowPacket = packetNumber;
     this.underflowSilenced = silenced;
@@ -154,7 +161,10 @@ export class GlitchDetector {
    * frame `bufferFrame` (-1: silence) of packet `packetNumber` (-1: the FIFO overshoot).
    */
   output(outputFrame: number, frames: number, endTimeNs: number, bufferFrame: number, packetNumber: number): void {
-    const timeAt = (offset: number): number => endTimeNs - framesToNs(frames - offset, this.sampleRate);
+    // no closure here: this runs for every piece of DMA output, on the real-time path too
+    this.chunkEndNs = endTimeNs;
+    this.chunkFrames = frames;
+    const timeAt = this.timeAt;
     if (this.pendingFlush !== null) {
       this.glitches.piece('stop-flush', outputFrame, 0, timeAt(0), packetNumber, this.pendingFlush, null);
       this.pendingFlush = null;
@@ -168,6 +178,12 @@ export class GlitchDetector {
       return;
     }
     if (packetNumber === this.underflowPacket) {
+      const attributed = this.underflowAttribution;
+      if (attributed) {
+        const policy = this.underflowSilenced ? 'silence' : 'stale bytes';
+        this.glitches.piece(attributed.kind, outputFrame, frames, timeAt(0), packetNumber, attributed.cause, (first, packets) => `${packetRange(first, packets)} began transferring unwritten (${policy}): ${attributed.cause}`);
+        return;
+      }
       const kind = this.underflowSilenced ? 'underflow-silence' : 'underflow-repeat';
       this.glitches.piece(kind, outputFrame, frames, timeAt(0), packetNumber, kind, underflowText(this.underflowSilenced));
       return;
@@ -229,6 +245,11 @@ export class GlitchDetector {
       this.glitches.piece('overwrite-in-transfer', outputFrame, frames, timeNs, packetNumber, status === ACCEPTED ? NEXT_PACKET : `that a write for packet ${this.recordPacket[slot]} (${what})`, foreignText);
     }
   }
+
+  private chunkEndNs = 0;
+  private chunkFrames = 0;
+  /** Model time of frame `offset` of the output chunk being judged (its last frame left at chunkEndNs). */
+  private readonly timeAt = (offset: number): number => this.chunkEndNs - framesToNs(this.chunkFrames - offset, this.sampleRate);
 
   private placeMarks(outputFrame: number, frames: number, timeAt: (offset: number) => number, packetNumber: number, inPacketStart: number): void {
     let kept = 0;

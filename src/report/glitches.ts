@@ -3,7 +3,7 @@
 
 export const glitchKinds = [
   'underflow-repeat', 'underflow-silence', 'overwrite-in-transfer', 'late-write-audio', 'unfilled-write',
-  'eos-overshoot', 'stop-flush', 'waveout-starvation', 'usb-gap', 'sink-drop', 'host-late',
+  'eos-overshoot', 'eos-early', 'stop-flush', 'waveout-starvation', 'usb-gap', 'sink-drop', 'host-late',
 ] as const;
 
 export type GlitchKind = (typeof glitchKinds)[number];
@@ -63,7 +63,7 @@ export class GlitchList {
   /** A piece of a glitch; merged into the open one when it continues it. */
   piece(kind: GlitchKind, startFrame: number, frameCount: number, timeNs: number, packetNumber: number | null, detail: string, text: CauseText | null): void {
     // a zero-length glitch marks audio that was never heard at all (a drop): it lies between two output frames
-    if (frameCount < 0 || (frameCount === 0 && kind !== 'stop-flush')) return;
+    if (frameCount < 0 || (frameCount === 0 && kind !== 'stop-flush' && kind !== 'eos-early')) return;
     const open = this.openPiece;
     if (open && continues(open, kind, detail, startFrame)) {
       open.glitch.frameCount += frameCount;

@@ -81,7 +81,7 @@ function summaryTable(summary: RunSummary | null, timeline: Timeline): string {
   const underrun = summary.underrun;
   if (underrun) row('underruns', escapeXml(`${underrun.events} events, ${underrun.packets} packets, ${underrun.frames} frames (${summary.underflowPolicy})`));
   const eos = summary.eos;
-  row('end of stream', escapeXml(eos?.reached ? `packet ${eos.packetNumber}, last packet ${eos.eosPacketLength} bytes, at ${ms(eos.timeNs)}` : 'not reached'));
+  row('end of stream', escapeXml(eos?.reached ? `packet ${eos.packetNumber}, last packet ${eos.eosPacketLength} bytes, at ${ms(eos.timeNs)}` : summary.neverEnded ? `never ended: ${summary.neverEnded}` : 'not reached'));
   row('FIFO overshoot', escapeXml(`${summary.fifoOvershootBytes ?? 0} bytes`));
   rows.push(statsRow('write margin', summary.writeMarginNs));
   if (summary.clock === 'realtime') {

@@ -61,12 +61,16 @@ export class RunRecorder implements StreamObserver {
   private readonly detector: GlitchDetector;
   /** Maps a DMA output frame to the frame of rendered.wav (a USB transport inserts gaps); identity when null. */
   private outputFrameMap: ((dmaFrame: number) => number) | null = null;
+  private outputTimeMap: ((outputFrame: number) => number) | null = null;
 
   constructor(sampleRate: number, blockAlign: number, trace: TraceWriter | null = null) {
     this.sampleRate = sampleRate;
     this.blockAlign = blockAlign;
     this.trace = trace;
-    this.glitchList = new GlitchList((glitch) => this.trace?.event({ event: 'glitch', timeFrames: this.clockFrames(glitch.timeNs), ...glitch }));
+    this.glitchList = new GlitchList((glitch) => {
+      // with a frame map the trace gets the mapped list at the end, so that it says what the summary says
+      if (!this.outputFrameMap) this.traceGlitch(glitch);
+    });
     this.detector = new GlitchDetector(sampleRate, blockAlign, this.glitchList);
   }
 
@@ -88,9 +92,22 @@ export class RunRecorder implements StreamObserver {
     this.detector.markPacket(input);
   }
 
+  /**
+   * Live mode (DESIGN §14): the client wakes on the real event loop, so an underflow is the host's lateness. Lists
+   * every underflow from now on as `kind` (e.g. 'host-late') with this cause, instead of underflow-repeat/-silence.
+   */
+  attributeUnderflows(kind: GlitchKind, cause: string): void {
+    this.detector.attributeUnderflows(kind, cause);
+  }
+
   /** Frame numbers of rendered.wav differ from DMA output frames when a transport inserts or drops audio. */
-  mapOutputFrames(map: ((dmaFrame: number) => number) | null): void {
+  mapOutputFrames(map: ((dmaFrame: number) => number) | null, timeOf: ((outputFrame: number) => number) | null = null): void {
     this.outputFrameMap = map;
+    this.outputTimeMap = timeOf;
+  }
+
+  private traceGlitch(glitch: Glitch): void {
+    this.trace?.event({ event: 'glitch', timeFrames: this.clockFrames(glitch.timeNs), ...glitch });
   }
 
   /** The run's glitch list in output order (DMA frames mapped to rendered.wav frames). */
@@ -98,13 +115,22 @@ export class RunRecorder implements StreamObserver {
     const list = this.glitchList.list();
     const map = this.outputFrameMap;
     if (!map) return list;
-    return list.map((glitch) => {
+    const mapped = list.map((glitch) => {
       if (glitch.kind === 'usb-gap' || glitch.kind === 'sink-drop' || glitch.kind === 'host-late') return glitch;
       const startFrame = map(glitch.startFrame);
-      const endFrame = map(glitch.startFrame + glitch.frameCount - 1) + 1;
-      return { ...glitch, startFrame, frameCount: Math.max(0, endFrame - startFrame) };
+      const endFrame = glitch.frameCount === 0 ? startFrame : map(glitch.startFrame + glitch.frameCount - 1) + 1;
+      // heard where the device played it, not where the DMA read it
+      const timeNs = this.outputTimeMap ? this.outputTimeMap(startFrame) : glitch.timeNs;
+      return { ...glitch, startFrame, frameCount: Math.max(0, endFrame - startFrame), timeNs };
     }).sort((a, b) => a.startFrame - b.startFrame || a.timeNs - b.timeNs);
+    if (!this.mappedTraced) {
+      this.mappedTraced = true;
+      for (const glitch of mapped) this.traceGlitch(glitch);
+    }
+    return mapped;
   }
+
+  private mappedTraced = false;
 
   /** Glitches per kind (every kind, zeros included); exact even past the listed cap. */
   glitchCounts(): Record<GlitchKind, number> {
@@ -138,12 +164,12 @@ export class RunRecorder implements StreamObserver {
     this.trace?.event({ event: 'notification', timeNs, timeFrames: this.clockFrames(timeNs), positionFrames, packetCount });
   }
 
-  writePacket(packetNumber: number, flags: number, eosPacketLength: number, status: number, timeNs: number, positionFrames: number, packetCount: number, marginNs: number): void {
+  writePacket(packetNumber: number, flags: number, eosPacketLength: number, status: number, timeNs: number, positionFrames: number, packetCount: number, marginNs: number, dmaPacket?: number): void {
     this.writes++;
     this.statusCounts.set(status, (this.statusCounts.get(status) ?? 0) + 1);
     if (status === STATUS_SUCCESS) this.packetsWritten++;
     if (!Number.isNaN(marginNs)) this.writeMarginNs.add(marginNs);
-    const linearPacket = packetCount + ((packetNumber - (packetCount % 0x1_0000_0000)) | 0);
+    const linearPacket = dmaPacket ?? packetCount + ((packetNumber - (packetCount % 0x1_0000_0000)) | 0);
     const isEos = (flags & 0x200) !== 0;
     this.detector.writePacket(linearPacket, status, isEos ? this.detector.eosFrameOf(linearPacket, eosPacketLength / this.blockAlign) : -1);
     this.trace?.event({

@@ -18,6 +18,8 @@ export interface SummaryContext {
   modelTimeNs: number;
   framesDelivered: number;
   input: { file: string; frames: number | null; format: string } | null;
+  /** Why the stream never ended (a never-ending EOS, no timer), or null. */
+  neverEnded?: string | null;
 }
 
 export interface RunSummary {
@@ -60,6 +62,8 @@ export interface RunSummary {
   output: { frames: number; bytes: number; durationSeconds: number };
   modelTimeNs: number;
   ended: boolean;
+  /** Why the stream never ended, when it did not (the profile's choices can make an EOS unreachable). */
+  neverEnded: string | null;
   /** Present when the stream was fed through waveOut (--client waveout). */
   waveOut?: WaveOutSummary;
   /** Present when the DMA output went through a USB isochronous pipe (--transport usb). */
@@ -110,6 +114,7 @@ export function buildSummary(context: SummaryContext): RunSummary {
     },
     modelTimeNs: context.modelTimeNs,
     ended: context.ended,
+    neverEnded: context.neverEnded ?? null,
   };
 }
 
@@ -131,7 +136,7 @@ export function formatSummary(summary: RunSummary): string {
   lines.push(...formatGlitches(summary));
   const eos = summary.eos.reached
     ? `packet ${summary.eos.packetNumber}, length ${summary.eos.eosPacketLength} bytes, at ${ms(summary.eos.timeNs)}${summary.fifoOvershootBytes ? `; FIFO overshoot ${summary.fifoOvershootBytes} bytes` : ''}`
-    : 'not reached';
+    : summary.neverEnded ? `never ended: ${summary.neverEnded}` : 'not reached';
   lines.push(`end          ${eos}`);
   const m = summary.writeMarginNs;
   lines.push(`write margin min ${ms(m.min)}, p50 ${ms(m.p50)}, p99 ${ms(m.p99)}, max ${ms(m.max)}`);

@@ -154,7 +154,7 @@ function headerLines(timeline: Timeline): { title: string; lines: string[]; desc
   const statuses = Object.entries(timeline.statusCounts).map(([name, count]) => `${shortStatus(name)} ${count}`).join(', ');
   const eos = timeline.eos ? `EOS at ${readableTime(timeline.eos.timeNs)} (packet ${timeline.eos.packetNumber})` : 'no EOS';
   const overshoot = timeline.overshoot ? `, FIFO overshoot ${timeline.overshoot.bytes} bytes` : '';
-  lines.push(`${timeline.writes} writes (${statuses || 'none'}) · ${timeline.notifications} notifications · ${timeline.underflowEvents} underflow event${timeline.underflowEvents === 1 ? '' : 's'} · ${eos}${overshoot} · ${modelTimeText(timeline)}`);
+  lines.push(`${timeline.writes} writes (${statuses || 'none'}) · ${timeline.notifications} notifications · ${glitchText(timeline)} · ${timeline.underflowEvents} underflow event${timeline.underflowEvents === 1 ? '' : 's'} · ${eos}${overshoot} · ${modelTimeText(timeline)}`);
   const windows = timeline.panels.filter((panel) => panel.kind === 'window');
   const notes: string[] = [];
   if (windows.length > 0) {
@@ -634,6 +634,14 @@ function drawLegend(svg: SvgBuilder, top: number): number {
   svg.text(20, top + 32 + Math.ceil(items.length / perRow) * 20, 'Write marks sit in the buffer slot of their packet (packet mod notifications), labelled with the packet number; hover a mark for its status and margin.', `font-size="10" fill="${COLORS.muted}"`);
   svg.add('</g>');
   return top + 32 + Math.ceil(items.length / perRow) * 20 + 6;
+}
+
+/** The glitch count by kind, from the run's glitch list ("no glitches" only when the list is empty). */
+function glitchText(timeline: Timeline): string {
+  if (timeline.glitchCount === 0) return Array.isArray(timeline.summary?.glitches) ? 'no glitches' : 'no glitch list in this trace';
+  const counts = new Map<string, number>();
+  for (const glitch of timeline.glitches) counts.set(glitch.kind, (counts.get(glitch.kind) ?? 0) + 1);
+  return `${timeline.glitchCount} glitch${timeline.glitchCount === 1 ? '' : 'es'} (${[...counts].map(([kind, count]) => `${kind} ${count}`).join(', ')})`;
 }
 
 /** The run's model time as the summary gives it; the drawing may reach further (the FIFO plays out after EOS). */

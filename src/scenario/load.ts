@@ -6,9 +6,11 @@ import { LineCounter, parseDocument } from 'yaml';
 import { msToNs } from '../clock/time.js';
 import type { LatencySpec } from '../client/latency.js';
 import { ScenarioError, WavertError, describeIoFailure } from '../errors.js';
-import { resolveStreamConfig, type ClientConfig, type StreamConfig, type TransportConfig } from '../session/config.js';
+import { fifoBytesProblem, resolveStreamConfig, type ClientConfig, type StreamConfig, type TransportConfig } from '../session/config.js';
 import type { UsbSpeed } from '../transport/index.js';
 import { pcmFormat, WavReader, type WavFormat } from '../wav/index.js';
+import { builtinProfileNames } from '../engine/index.js';
+import { resolveProfileReference } from '../profile/load.js';
 import { actionDefinition } from './actions.js';
 import type { CountExpectation, Expectations, InputSpec, RangeExpectation, Scenario, SignalKind, TimelineEntry, GlitchExpectation } from './model.js';
 import { scenarioSpec } from './schema.js';
@@ -84,7 +86,7 @@ function resolveScenario(file: string, directory: string, raw: Raw, at: (path: s
     fifoBytes: streamRaw.fifoBytes as number | undefined,
     chipsetDelayIn100ns: streamRaw.chipsetDelay100ns as number | undefined,
     codecDelayIn100ns: streamRaw.codecDelay100ns as number | undefined,
-    profile: streamRaw.profile as StreamConfig['profile'],
+    profile: typeof streamRaw.profile === 'string' ? resolveScenarioProfile(streamRaw.profile, directory, semantic) : undefined,
   };
   const clientRaw = (raw.client as Raw | undefined) ?? {};
   const wakeLatency = resolveLatency(clientRaw.wakeLatency as Raw | undefined, semantic);
@@ -209,7 +211,23 @@ function resolveLatency(raw: Raw | undefined, semantic: Semantic): LatencySpec {
   }
 }
 
+/** A built-in's name, or a profile file relative to the scenario; its problems become the scenario's. */
+function resolveScenarioProfile(reference: string, directory: string, semantic: Semantic): StreamConfig['profile'] {
+  try {
+    return resolveProfileReference(reference, directory, () => reference);
+  } catch (error) {
+    if (!(error instanceof WavertError)) throw error;
+    semantic('stream.profile', `${builtinProfileNames.join(', ')} or a valid profile file`, error.message);
+    return undefined;
+  }
+}
+
 function checkStreamFits(format: WavFormat, frames: number, stream: StreamConfig, semantic: Semantic): void {
+  const fifoProblem = fifoBytesProblem(stream.fifoBytes, format);
+  if (fifoProblem) {
+    semantic('stream.fifoBytes', `a whole number of ${format.blockAlign}-byte frames`, String(stream.fifoBytes));
+    return;
+  }
   const config = resolveStreamConfig(stream, format);
   const granule = Math.max(1, config.notifications) * format.blockAlign;
   const sizePath = stream.bufferBytes !== undefined ? 'stream.bufferBytes' : stream.bufferMs !== undefined ? 'stream.bufferMs' : 'stream';

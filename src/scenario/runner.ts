@@ -9,7 +9,7 @@ import { DEFAULT_LOOKAHEAD_MS, PlaybackOutput, playSession, type PlaybackMode } 
 import { SystemClock } from '../clock/system-clock.js';
 import { framesToNs } from '../clock/time.js';
 import { createLatencySampler } from '../client/latency.js';
-import { STATUS_SUCCESS, statusName, type DmaOutput, type NtStatus } from '../engine/index.js';
+import { STATUS_SUCCESS, statusName, type DmaOutput, type DriverProfile, type NtStatus } from '../engine/index.js';
 import { ScenarioError, WavertError } from '../errors.js';
 import { createTraceWriter, type RunSummary, type TraceWriter } from '../report/index.js';
 import { Session } from '../session/session.js';
@@ -38,6 +38,8 @@ export interface ScenarioRunOptions {
   /** Real time: the run is played to this sink (opened for the scenario's format), paced by it or live. */
   realtime?: { openSink(format: WavFormat): Promise<Sink>; mode?: PlaybackMode; lookaheadMs?: number };
   report?: ScenarioReportHook;
+  /** Runs every scenario against this driver profile instead of its own (wavert run --profile). */
+  profile?: DriverProfile;
 }
 
 export type ScenarioStatus = 'passed' | 'failed' | 'invalid' | 'error';
@@ -206,7 +208,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
       format,
       source: new MemorySource(input.bytes),
       output,
-      stream: scenario.stream,
+      stream: options.profile ? { ...scenario.stream, profile: options.profile } : scenario.stream,
       // paced real time runs on the virtual clock like an offline run; only live mode needs the system clock
       clock: options.realtime?.mode === 'live' ? new SystemClock() : undefined,
       trace,
@@ -245,7 +247,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
       actionsNotRun: actions.filter((record) => record.ranAtNs === null).map((record) => `#${record.index} ${record.action} (line ${record.line})`),
     }, options.updateGolden ?? false);
     const passed = expectations.every((result) => result.held);
-    trace.event({ event: 'expectations', timeNs: session.scheduler.timeNs, timeFrames: 0, passed, results: expectations });
+    session.recorder.traceEvent('expectations', session.scheduler.timeNs, { passed, results: expectations });
     trace.close();
     const writer = WavWriter.create(join(directory, 'rendered.wav'), format);
     writer.write(audio);

@@ -1,6 +1,6 @@
 // The scenario file's fields: validated by validate.ts and published as schema/scenario.schema.json.
 import { glitchKinds } from '../report/glitches.js';
-import { profiles, statusNames, underflowPolicies } from '../engine/index.js';
+import { builtinProfileNames, statusNames, underflowPolicies } from '../engine/index.js';
 import { mmResultNames } from '../client/waveout-constants.js';
 import { MAX_BYTES_PER_INTERVAL, usbIntervals, usbSpeeds, win32ErrorNames } from '../transport/index.js';
 import { actionVariants } from './actions.js';
@@ -66,12 +66,12 @@ const streamSpec: ObjectSpec = {
     bufferMs: number(0.01, 10_000, 'requested buffer size in ms (default 20)'),
     bufferBytes: integer(1, 256 * 1024 * 1024, 'requested buffer size in bytes (rounded down to whole frames per packet)'),
     notifications: integer(0, 8, 'notification count N: packets per buffer (1 or 2; 3–8 a model extension; 0: AllocateAudioBuffer, no packet mode, every SetWritePacket answers STATUS_NOT_SUPPORTED)'),
-    underflow: choice(underflowPolicies, 'what the DMA plays for an unwritten packet (default repeat)'),
-    eosFill: boolean('silence-fill the buffer after the EOS point (default: on for doc, off for sysvad)'),
+    underflow: choice(underflowPolicies, "what the DMA plays for an unwritten packet (default: the profile's underflow, repeat)"),
+    eosFill: boolean("silence-fill the buffer after the EOS point (default: the profile's eosSilenceFill: on for doc, off for sysvad)"),
     fifoBytes: integer(0, 64 * 1024 * 1024, 'hardware FIFO read past the EOS point, in bytes (default 0)'),
     chipsetDelay100ns: integer(0, 100_000_000, 'GetHWLatency ChipsetDelay, 100 ns units'),
     codecDelay100ns: integer(0, 100_000_000, 'GetHWLatency CodecDelay, 100 ns units'),
-    profile: choice(profiles, 'doc (the Windows docs) or sysvad (the reference driver)'),
+    profile: { kind: 'string', description: `the driver's choices: ${builtinProfileNames.join(' (the Windows docs, default) or ')} (the reference driver), or a profile file relative to the scenario (schema/profile.schema.json)` },
   },
   atMostOne: [['bufferMs', 'bufferBytes']],
 };

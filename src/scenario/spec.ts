@@ -173,8 +173,10 @@ export function levenshtein(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-/** The closest known name when it is close enough to be a likely typo. */
+/** The closest known name when it is close enough to be a likely typo, or the one name it abbreviates. */
 export function closestName(name: string, known: readonly string[]): string | undefined {
+  const extending = name.length >= 3 ? known.filter((candidate) => candidate.toLowerCase().startsWith(name.toLowerCase())) : [];
+  if (extending.length === 1) return extending[0];
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of known) {

@@ -1,6 +1,7 @@
 // Validates a parsed YAML/JSON document against a field spec, node by node, so every problem carries the
 // file, line and column of the value at fault, the field's path, what was expected and what was found.
-import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { extname } from 'node:path';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { closestName, describeExpected, type FieldSpec, type ObjectSpec, type TaggedSpec, type VariantSpec } from './spec.js';
 
 export interface Position {
@@ -17,6 +18,21 @@ export interface ScenarioProblem {
 
 export function formatProblem(file: string, problem: ScenarioProblem): string {
   return `${file}:${problem.position.line}:${problem.position.column}: ${problem.field || '(top level)'}: expected ${problem.expected}, found ${problem.found}`;
+}
+
+/**
+ * Parses YAML (or JSON, its subset) keeping positions; `syntaxErrors` holds one `file:line:col: …` line per
+ * parse error, empty when the text parsed.
+ */
+export function parseWithPositions(text: string, file: string): { document: Document; lineCounter: LineCounter; syntaxErrors: string[] } {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const syntaxErrors = document.errors.map((error) => {
+    const at = lineCounter.linePos(error.pos[0]);
+    const firstLine = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    return `${file}:${at?.line ?? 1}:${at?.col ?? 1}: not valid ${extname(file) === '.json' ? 'JSON/YAML' : 'YAML'}: ${firstLine}`;
+  });
+  return { document, lineCounter, syntaxErrors };
 }
 
 /** What the validator hands back: plain values, and where each field path was written. */

@@ -8,7 +8,7 @@ export interface WorkerJob {
   /** Where the scenario is, and how to name it in messages. */
   path: string;
   file: string;
-  options: Pick<ScenarioRunOptions, 'outDir' | 'updateGolden'> & { report?: boolean };
+  options: Pick<ScenarioRunOptions, 'outDir' | 'updateGolden' | 'profile'> & { report?: boolean };
 }
 
 parentPort?.on('message', (job: WorkerJob) => {

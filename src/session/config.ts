@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import type { AudioFormat, Profile, StreamOptions, UnderflowPolicy } from '../engine/index.js';
+import { resolveProfile, type AudioFormat, type DriverProfile, type Profile, type StreamOptions, type UnderflowPolicy } from '../engine/index.js';
 import type { LatencySpec } from '../client/latency.js';
 import type { UsbConfig } from '../transport/usb-config.js';
 
@@ -13,7 +13,8 @@ export interface StreamConfig {
   fifoBytes?: number;
   chipsetDelayIn100ns?: number;
   codecDelayIn100ns?: number;
-  profile?: Profile;
+  /** The driver's choices: a built-in's name or a loaded profile (src/profile); default `doc`. */
+  profile?: Profile | DriverProfile;
 }
 
 export const DEFAULT_BUFFER_MS = 20;
@@ -23,7 +24,9 @@ export const DEFAULT_NOTIFICATIONS = 2;
 export interface ResolvedStreamConfig {
   requestedBufferBytes: number;
   notifications: number;
-  profile: Profile;
+  /** The profile's name (what summaries and traces show). */
+  profile: string;
+  driverProfile: DriverProfile;
   underflowPolicy: UnderflowPolicy;
   eosSilenceFill: boolean;
   fifoBytes: number;
@@ -32,7 +35,9 @@ export interface ResolvedStreamConfig {
 }
 
 export function resolveStreamConfig(config: StreamConfig, format: AudioFormat): ResolvedStreamConfig {
-  const profile = config.profile ?? 'doc';
+  const driverProfile = resolveProfile(config.profile);
+  const fifoProblem = fifoBytesProblem(config.fifoBytes, format);
+  if (fifoProblem) throw new UsageError(`--fifo-bytes ${fifoProblem}`);
   if (config.bufferBytes !== undefined && config.bufferMs !== undefined) {
     throw new UsageError('give either a buffer size in bytes or in milliseconds, not both');
   }
@@ -43,19 +48,29 @@ export function resolveStreamConfig(config: StreamConfig, format: AudioFormat): 
   return {
     requestedBufferBytes,
     notifications,
-    profile,
-    underflowPolicy: config.underflowPolicy ?? 'repeat',
-    // the reference driver does not silence-fill after EOS
-    eosSilenceFill: config.eosSilenceFill ?? profile === 'doc',
+    profile: driverProfile.name,
+    driverProfile,
+    // what the user left open, the profile decides
+    underflowPolicy: config.underflowPolicy ?? driverProfile.choices.underflow,
+    eosSilenceFill: config.eosSilenceFill ?? driverProfile.choices.eosSilenceFill,
     fifoBytes: config.fifoBytes ?? 0,
     chipsetDelayIn100ns: config.chipsetDelayIn100ns ?? 0,
     codecDelayIn100ns: config.codecDelayIn100ns ?? 0,
   };
 }
 
+/** Why a FIFO size is refused ("must be …"), or null: the FIFO reads whole frames past the EOS point. */
+export function fifoBytesProblem(fifoBytes: number | undefined, format: AudioFormat): string | null {
+  if (fifoBytes === undefined) return null;
+  if (!Number.isInteger(fifoBytes) || fifoBytes < 0 || fifoBytes % format.blockAlign !== 0) {
+    return `must be a whole number of ${format.blockAlign}-byte frames (${format.channels} ch × ${format.bitsPerSample / 8} bytes), got ${fifoBytes}`;
+  }
+  return null;
+}
+
 export function streamOptionsFor(config: ResolvedStreamConfig): StreamOptions {
   return {
-    profile: config.profile,
+    profile: config.driverProfile,
     underflowPolicy: config.underflowPolicy,
     eosSilenceFill: config.eosSilenceFill,
     hwLatency: {

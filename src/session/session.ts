@@ -8,7 +8,7 @@ import { UsbIsochTransport } from '../transport/usb-transport.js';
 import { resolveUsbConfig } from '../transport/usb-config.js';
 import { AllocationError, StateError } from '../errors.js';
 import {
-  STATUS_SUCCESS, WaveRTMiniport, statusName,
+  STATUS_SUCCESS, WaveRTMiniport, describeNeverEnded, statusName,
   type AllocationResult, type AudioFormat, type DmaOutput, type WaveRTStream,
 } from '../engine/index.js';
 import { RunRecorder } from '../report/recorder.js';
@@ -42,6 +42,9 @@ export interface WaveOutParts {
   app: WaveOutApplication;
 }
 
+/** How long a run without a model-time limit goes on once its stream is known never to end. */
+export const NEVER_ENDING_GRACE_NS = 1_000_000_000;
+
 /** Session states; `transition` is the only way between them. */
 export type SessionState = 'ready' | 'running' | 'ended' | 'stopped';
 
@@ -63,6 +66,7 @@ export class Session {
   private readonly input: SummaryContext['input'];
   private sessionState: SessionState = 'ready';
   endTimeNs: number | null = null;
+  private neverEndingLimited = false;
 
   constructor(options: SessionOptions) {
     this.format = options.format;
@@ -83,6 +87,9 @@ export class Session {
     if (this.allocation.status !== STATUS_SUCCESS) {
       throw new AllocationError(`cannot allocate the WaveRT buffer: ${this.allocation.reason} (${statusName(this.allocation.status)})`);
     }
+    if (this.allocation.packetsSplitFrames) {
+      throw new AllocationError(`the ${this.config.profile} profile rounds the buffer to block align only (allocationRounding: block-align), and ${this.allocation.reason}, which the model cannot play; ask for a multiple of ${this.config.notifications} × ${options.format.blockAlign} bytes`);
+    }
     this.recorder.setBuffer(this.allocation.actualSizeInBytes / options.format.blockAlign, this.stream.packetFrameCount, this.allocation.notificationCount);
     this.stream.addObserver(this.recorder);
     const transport = options.transport ?? { kind: 'direct' };
@@ -96,17 +103,15 @@ export class Session {
     // through USB, rendered.wav is what the device played: the stream's glitches move by the gaps inserted before them
     if (this.usb) {
       const usb = this.usb;
-      this.recorder.mapOutputFrames((dmaFrame) => usb.deviceFrameOf(dmaFrame));
+      this.recorder.mapOutputFrames((dmaFrame) => usb.deviceFrameOf(dmaFrame), (frame) => usb.deviceTimeOfFrame(frame));
     }
     this.stream.attachOutput(this.usb ?? options.output);
     const client = options.client ?? { kind: 'packet' };
-    const prerollPackets = this.config.profile === 'sysvad' ? 1 : this.config.notifications;
     if (client.kind === 'waveout') {
       const waveOut = resolveWaveOutConfig(client, options.format);
       const device = new WaveOutDevice(this.scheduler, this.stream, {
         wakeLatency: options.wakeLatency,
         processingNs: options.processingNs,
-        prerollPackets,
         trace: this.trace ? (timeNs, fields) => this.recorder.traceEvent('waveout', timeNs, fields) : null,
         // the queue ran dry: the end of the packet went out as silence
         starved: (packetNumber, silentFrames) => this.recorder.glitchInPacket({
@@ -126,10 +131,18 @@ export class Session {
       this.packetClient = new PacketRenderClient(this.scheduler, this.stream, options.source, {
         wakeLatency: options.wakeLatency,
         processingNs: options.processingNs,
-        prerollPackets,
       });
     }
     this.stream.onEnd((timeNs) => {
+      const shortfall = this.stream.eosShortfallFrames;
+      if (shortfall > 0) {
+        // heard where the stream stopped: what the FIFO read past that point, or nothing
+        this.recorder.glitch({
+          kind: 'eos-early', startFrame: this.stream.getLinearPositionInBytes() / options.format.blockAlign,
+          frameCount: Math.floor(this.config.fifoBytes / options.format.blockAlign), timeNs,
+          cause: `the driver ended the stream ${shortfall} frames before the end of its EOS packet: that audio was never played`,
+        });
+      }
       // through USB the run ends when the device has played the last transfer, not when the DMA stops
       if (this.usb) {
         this.usb.endOfInput((drainedNs) => {
@@ -150,7 +163,9 @@ export class Session {
       event: 'stream', timeNs: 0, timeFrames: 0, format: { ...options.format },
       requestedBufferBytes: this.allocation.requestedSizeInBytes, bufferBytes: this.allocation.actualSizeInBytes,
       notifications: this.allocation.notificationCount, packetBytes: this.allocation.packetSizeInBytes,
-      packetFrames: this.stream.packetFrameCount, profile: this.config.profile, underflowPolicy: this.config.underflowPolicy,
+      packetFrames: this.stream.packetFrameCount, profile: this.config.profile,
+      profileExtends: this.config.driverProfile.extends, profileFile: this.config.driverProfile.file,
+      profileChoices: { ...this.config.driverProfile.choices }, underflowPolicy: this.config.underflowPolicy,
       eosSilenceFill: this.config.eosSilenceFill, fifoBytes: this.config.fifoBytes, extension: this.allocation.extension,
     });
   }
@@ -196,12 +211,14 @@ export class Session {
 
   /** As fast as possible on virtual time; `limitNs` bounds runs that never send EOS. */
   runVirtual(limitNs = Number.POSITIVE_INFINITY): RunSummary {
+    if (!Number.isFinite(limitNs)) this.limitNeverEnding();
     this.start();
     this.scheduler.runVirtual(limitNs);
     return this.finish();
   }
 
   async runRealtime(limitNs = Number.POSITIVE_INFINITY): Promise<RunSummary> {
+    if (!Number.isFinite(limitNs)) this.limitNeverEnding();
     this.start();
     await this.scheduler.runRealtime(limitNs);
     return this.finish();
@@ -227,6 +244,24 @@ export class Session {
     return this.finish();
   }
 
+  /**
+   * Without a model-time limit (render, play), a stream that can never end stops NEVER_ENDING_GRACE_NS after
+   * the EOS it will never reach, or after the input's duration when the driver has no timer at all. The run
+   * methods arm it when given no limit; a stepped run (`advanceTo`) without one calls it before its first step.
+   */
+  limitNeverEnding(): void {
+    if (this.neverEndingLimited) return;
+    this.neverEndingLimited = true;
+    const stopLater = (fromNs: number): void => {
+      this.scheduler.at(fromNs + NEVER_ENDING_GRACE_NS, EventPriority.action, () => this.stop());
+    };
+    this.stream.onNeverEnding(stopLater);
+    if (this.stream.neverEndedReason === 'no-timer' && this.stream.notifications > 0) {
+      const inputNs = this.input?.frames ? Math.ceil((this.input.frames * 1e9) / this.format.sampleRate) : 0;
+      stopLater(this.scheduler.timeNs + inputNs);
+    }
+  }
+
   private finish(): RunSummary {
     if (this.sessionState === 'running') this.transition('stopped');
     const summary = this.summary();
@@ -241,12 +276,13 @@ export class Session {
       allocation: this.allocation,
       format: this.format,
       packetFrames: this.stream.packetFrameCount,
-      packetCount: this.stream.getPacketCount(),
+      packetCount: this.stream.getPacketCount().packetCount,
       ended: this.sessionState === 'ended',
       clock: this.scheduler.clock.realtime ? 'realtime' : 'virtual',
       modelTimeNs: this.scheduler.timeNs,
       input: this.input,
       framesDelivered: this.packetClient ? this.packetClient.framesDelivered : this.waveOut!.device.feeder.framesFed,
+      neverEnded: this.sessionState === 'ended' ? null : describeNeverEnded(this.stream.neverEndedReason, this.stream.notificationIntervalMs),
     });
     if (this.waveOut) summary.waveOut = waveOutSummary(this.waveOut.device, this.waveOut.app);
     if (this.usb) {

@@ -71,6 +71,7 @@ export class UsbIsochTransport implements DmaOutput {
   private dmaFramesIn = 0;
   private readonly mapDmaFrame: number[] = [0];
   private readonly mapOffset: number[] = [0];
+  private firstServiceInterval: number | null = null;
   private transportState: UsbTransportState = 'filling';
 
   private readonly ring: Buffer;
@@ -250,6 +251,7 @@ export class UsbIsochTransport implements DmaOutput {
   /** Packs the audio due in each service of the transfer into its maxBytesPerInterval slot of the registered buffer. */
   private accepted(offset: number, timeNs: number): void {
     const transfer = this.pipe.lastTransfer!;
+    if (this.firstServiceInterval === null) this.firstServiceInterval = transfer.startInterval;
     this.nextRegion = (this.nextRegion + 1) % this.config.transfersInFlight;
     // after a deliberate stop the device was idle, not glitching: the frames in between are no gap in the output
     if (this.restarting) transfer.gapAudible = false;
@@ -288,6 +290,12 @@ export class UsbIsochTransport implements DmaOutput {
       this.ringRead = (this.ringRead + size) % this.ring.length;
     }
     this.ringUsed -= lengthInBytes;
+  }
+
+  /** When device output frame `frame` was played: the output runs continuously from the first transfer's service. */
+  deviceTimeOfFrame(frame: number): number {
+    const startNs = this.firstServiceInterval === null ? 0 : this.firstServiceInterval * this.config.periodNs;
+    return startNs + Math.round((frame * 1e9) / this.sampleRate);
   }
 
   /** The frame of the device's output (rendered.wav through USB) where DMA output frame `dmaFrame` was played. */

@@ -14,15 +14,18 @@ function waitForPipe(attempt: number): void {
 }
 
 /**
- * A blocking descriptor for stdin/stdout when it is a pipe, which Node makes non-blocking: on Linux a fresh open of
- * /proc/self/fd/N is a new open file description of the same pipe, so reads and writes wait in the kernel, as
- * cat's do. Null where there is none (not a pipe, not Linux): the caller keeps `fd` and its retries.
+ * A blocking descriptor for stdin/stdout when it is an anonymous pipe (a shell pipeline), which Node makes
+ * non-blocking: on Linux a fresh open of /proc/self/fd/N is a new open file description of the same pipe, so reads
+ * and writes wait in the kernel, as cat's do. Named FIFOs are left alone (opening one can wait for a peer that has
+ * gone). Null where there is none: the caller keeps `fd` and its retries.
  */
 export function blockingPipeFd(fd: number, mode: 'r' | 'w'): number | null {
   if (process.platform !== 'linux') return null;
   try {
     if (!fs.fstatSync(fd).isFIFO()) return null;
-    return fs.openSync(`/proc/self/fd/${fd}`, mode);
+    const link = `/proc/self/fd/${fd}`;
+    if (!fs.readlinkSync(link).startsWith('pipe:[')) return null;
+    return fs.openSync(link, mode);
   } catch {
     return null;
   }

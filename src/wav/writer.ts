@@ -7,6 +7,7 @@ import { formatProblem, formatTagOf, WAVE_FORMAT_EXTENSIBLE, WAVE_FORMAT_PCM, ty
 
 const BUFFER_SIZE_IN_BYTES = 1024 * 1024;
 const UNKNOWN_SIZE = 0xffffffff;
+const MAX_KEPT_VIEWS = 1024;
 const KSDATAFORMAT_GUID_TAIL = [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71];
 
 interface HeaderLayout {
@@ -72,6 +73,8 @@ export class WavWriter {
   private readonly header: HeaderLayout;
   private readonly buffer: Buffer;
   private fillInBytes = 0;
+  /** Views of the DMA's buffers by (offset, length): see writeFrom. */
+  private readonly views = new WeakMap<Buffer, Map<number, Buffer>>();
   private audioBytesWritten = 0;
   private state: WriterState = 'open';
 
@@ -135,7 +138,8 @@ export class WavWriter {
         return;
       }
       const size = Math.min(remaining, this.buffer.length - this.fillInBytes);
-      source.copy(this.buffer, this.fillInBytes, from, from + size);
+      if (size === lengthInBytes) this.buffer.set(this.viewOf(source, from, size), this.fillInBytes);
+      else source.copy(this.buffer, this.fillInBytes, from, from + size);
       this.fillInBytes += size;
       from += size;
       remaining -= size;
@@ -160,6 +164,27 @@ export class WavWriter {
     this.state = nextWriterState(this.state, 'abort');
     this.closeFd();
     if (this.path !== null) fs.rmSync(this.path, { force: true });
+  }
+
+  /**
+   * A view of `source` (kept): Node 20's Buffer.copy makes a new view for every partial copy, and the DMA hands over
+   * the same few pieces of its buffer (offset, length) packet after packet; a bounded number is kept per buffer.
+   */
+  private viewOf(source: Buffer, offsetInBytes: number, lengthInBytes: number): Buffer {
+    if (offsetInBytes === 0 && lengthInBytes === source.length) return source;
+    let kept = this.views.get(source);
+    if (kept === undefined) {
+      kept = new Map();
+      this.views.set(source, kept);
+    }
+    // exact below 2^53: offsets and lengths are under 2^26 (64 MiB)
+    const key = offsetInBytes * 0x4000000 + lengthInBytes;
+    let view = kept.get(key);
+    if (view === undefined) {
+      view = source.subarray(offsetInBytes, offsetInBytes + lengthInBytes);
+      if (kept.size < MAX_KEPT_VIEWS && offsetInBytes < 0x4000000 && lengthInBytes < 0x4000000) kept.set(key, view);
+    }
+    return view;
   }
 
   private flush(): void {

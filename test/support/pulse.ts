@@ -179,37 +179,24 @@ export interface CounterCheck {
  * lastFrame; every other departure (gap, repeat, drop, insert, level) counts as a discontinuity.
  */
 export function checkFrameCounter(recording: Buffer, lastExpectedFrame: number): CounterCheck | undefined {
-  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'wavert-counter-check-'));
-  try {
-    const heardPath = path.join(directory, 'heard.wav');
-    const referencePath = path.join(directory, 'reference.wav');
-    const format = pcmFormat({ bitsPerSample: 16, channels: 2, sampleRate: 48_000 });
-    for (const [file, bytes] of [[heardPath, recording.subarray(0, recording.length - (recording.length % 4))], [referencePath, frameCounterPcm(lastExpectedFrame + 1)]] as const) {
-      const writer = WavWriter.create(file, format);
-      writer.write(bytes);
-      writer.close();
-    }
-    const { result } = compareFiles(heardPath, referencePath);
-    if (result.notes.some((note) => note.includes('no audio in common'))) return undefined;
-    const departures = [...result.departures];
-    let firstFrame = Math.max(1, -result.offsetFrames);
-    let recordingIndex = Math.max(0, result.offsetFrames) + firstFrame;
-    // the start-up ramp: departures that begin where the recording's audio begins
-    while (departures.length > 0 && departures[0]!.realign && departures[0]!.heardFrame <= Math.max(result.leadingSilenceFrames, result.offsetFrames + 1)) {
-      const ramp = departures.shift()!;
-      firstFrame = ramp.realign!.referenceFrame;
-      recordingIndex = ramp.realign!.heardFrame;
-    }
-    let lastFrame = lastExpectedFrame;
-    const last = departures[departures.length - 1];
-    if (last && last.kind === 'drop' && last.realign === null) {
-      lastFrame = last.referenceFrame - 1;
-      departures.pop();
-    }
-    return { firstFrame, lastFrame, discontinuities: departures.length, recordingIndex };
-  } finally {
-    fs.rmSync(directory, { recursive: true, force: true });
+  const result = compareBuffers(recording, frameCounterPcm(lastExpectedFrame + 1));
+  if (result.notes.some((note) => note.includes('no audio in common'))) return undefined;
+  const departures = [...result.departures];
+  let firstFrame = Math.max(1, -result.offsetFrames);
+  let recordingIndex = Math.max(0, result.offsetFrames) + firstFrame;
+  // the start-up ramp: departures that begin where the recording's audio begins
+  while (departures.length > 0 && departures[0]!.realign && departures[0]!.heardFrame <= Math.max(result.leadingSilenceFrames, result.offsetFrames + 1)) {
+    const ramp = departures.shift()!;
+    firstFrame = ramp.realign!.referenceFrame;
+    recordingIndex = ramp.realign!.heardFrame;
   }
+  let lastFrame = lastExpectedFrame;
+  const last = departures[departures.length - 1];
+  if (last && last.kind === 'drop' && last.realign === null) {
+    lastFrame = last.referenceFrame - 1;
+    departures.pop();
+  }
+  return { firstFrame, lastFrame, discontinuities: departures.length, recordingIndex };
 }
 
 export const WAVERT_BIN = fileURLToPath(new URL('../../../bin/wavert.js', import.meta.url));
@@ -261,26 +248,39 @@ export interface HeardComparison {
   comparedFrames: number;
 }
 
-/**
- * Aligns a monitor recording (s16le stereo) with the rendered bytes on a window past the start, then compares
- * every frame: what was heard against what `render` wrote, frame by frame.
- */
-export function compareHeard(recording: Buffer, rendered: Buffer, anchorFrame = 4_000): HeardComparison | undefined {
-  const needle = rendered.subarray(anchorFrame * 4, (anchorFrame + 512) * 4);
-  let at = recording.indexOf(needle);
-  while (at >= 0 && at % 4 !== 0) at = recording.indexOf(needle, at + 1);
-  if (at < 0) return undefined;
-  const offset = at / 4 - anchorFrame;
-  const renderedFrames = rendered.length / 4;
-  const recordedFrames = recording.length / 4;
-  let firstMatching = anchorFrame;
-  while (firstMatching > 0 && offset + firstMatching - 1 >= 0 && recording.readUInt32LE((offset + firstMatching - 1) * 4) === rendered.readUInt32LE((firstMatching - 1) * 4)) firstMatching--;
-  let mismatchedFrames = 0;
-  for (let frame = firstMatching; frame < renderedFrames; frame++) {
-    const index = offset + frame;
-    if (index >= recordedFrames || recording.readUInt32LE(index * 4) !== rendered.readUInt32LE(frame * 4)) mismatchedFrames++;
+/** Runs `wavert compare` (the library) on two s16le stereo buffers, through temporary WAV files. */
+function compareBuffers(heard: Buffer, reference: Buffer): ReturnType<typeof compareFiles>['result'] {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'wavert-compare-heard-'));
+  try {
+    const heardPath = path.join(directory, 'heard.wav');
+    const referencePath = path.join(directory, 'reference.wav');
+    const format = pcmFormat({ bitsPerSample: 16, channels: 2, sampleRate: 48_000 });
+    for (const [file, bytes] of [[heardPath, heard], [referencePath, reference]] as const) {
+      const writer = WavWriter.create(file, format);
+      writer.write(bytes.subarray(0, bytes.length - (bytes.length % 4)));
+      writer.close();
+    }
+    return compareFiles(heardPath, referencePath).result;
+  } finally {
+    fs.rmSync(directory, { recursive: true, force: true });
   }
-  return { missingAtStart: firstMatching, mismatchedFrames, comparedFrames: renderedFrames - firstMatching };
+}
+
+/**
+ * Aligns a monitor recording (s16le stereo) with the rendered bytes using `wavert compare`, and counts what was
+ * heard differently from what `render` wrote: rendered frames missing at the start (the monitor starts capturing
+ * with the sink's first block) are reported apart; every other departure's frames count as mismatched.
+ */
+export function compareHeard(recording: Buffer, rendered: Buffer): HeardComparison | undefined {
+  const result = compareBuffers(recording, rendered);
+  if (result.notes.some((note) => note.includes('no audio in common'))) return undefined;
+  const departures = [...result.departures];
+  let missingAtStart = 0;
+  // a capture that began after the audio did: the reference's first frames are a drop at heard frame 0
+  if (departures[0]?.kind === 'drop' && departures[0].heardFrame === 0 && departures[0].realign) missingAtStart = departures.shift()!.realign!.referenceFrame;
+  const renderedFrames = rendered.length / 4;
+  const mismatchedFrames = departures.reduce((sum, d) => sum + Math.max(d.heardFrames, d.referenceFrames), 0);
+  return { missingAtStart, mismatchedFrames, comparedFrames: renderedFrames - missingAtStart };
 }
 
 /** A process that keeps one core busy for at most `seconds` (the test's loaded host); kill it when done. */
