@@ -137,9 +137,11 @@ describe('wavert play through a private PulseAudio server', { skip: unavailable 
       fs.writeFileSync(scenario, [
         'name: realtime-stall',
         'input:',
-        '  type: counter',
+        // seeded noise: no stretch of it repeats, so the recording aligns in one place only
+        '  type: noise',
         '  format: { bitsPerSample: 16, channels: 2, sampleRate: 48000 }',
         '  durationMs: 2000',
+        '  amplitude: 0.5',
         'stream: { bufferMs: 20, notifications: 2 }',
         'timeline:',
         '  - { atPacket: 40, action: stall, durationPackets: 1.5 }',
