@@ -13,6 +13,8 @@ const BENCHES: Array<{ name: string; module: string; run: string }> = [
   { name: 'render', module: './render.js', run: 'runRenderBench' },
   { name: 'play', module: './play.js', run: 'runPlayBench' },
   { name: 'compare', module: './compare.js', run: 'runCompareBench' },
+  { name: 'trace', module: './trace.js', run: 'runTraceBench' },
+  { name: 'cli', module: './cli-ux.js', run: 'runCliUxBench' },
 ];
 
 const outDir = fileURLToPath(new URL('../../bench/out', import.meta.url));

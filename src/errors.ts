@@ -65,9 +65,13 @@ export class SinkError extends WavertError {
   constructor(message: string) { super('E_SINK', message); }
 }
 
-/** The user interrupted the run (Ctrl-C). */
+/** The user interrupted the run (Ctrl-C), or a signal ended it: `signal` picks the exit code (130, 143, 129). */
 export class InterruptedError extends WavertError {
-  constructor(message = 'interrupted') { super('E_INTERRUPTED', message); }
+  readonly signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGQUIT';
+  constructor(message = 'interrupted', signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGQUIT' = 'SIGINT') {
+    super('E_INTERRUPTED', message);
+    this.signal = signal;
+  }
 }
 
 // System errors as the words a user reads ("cannot open x.wav: no such file"), not errno codes.

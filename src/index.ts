@@ -13,3 +13,4 @@ export * from './report/index.js';
 export * from './compare/index.js';
 export * from './profile/index.js';
 export * from './errors.js';
+export * from './output/index.js';

@@ -46,6 +46,6 @@ describe('commands load on demand', () => {
   test('when a mistyped command is given then commander still suggests the right one', async () => {
     const capture = captureIo(process.cwd());
     assert.notEqual(await main(['rendr', 'x.wav'], capture.io), 0);
-    assert.match(capture.stderr(), /Did you mean render\?/);
+    assert.match(capture.stderr(), /\(did you mean render\?\)/);
   });
 });

@@ -136,13 +136,14 @@ describe('wavert play without a sound server', () => {
     assert.equal(twice.code, 130, twice.stderr);
   });
 
-  test('when stdout is closed early then the player does not crash', async () => {
+  test('when stdout is closed early then the player does not crash: one sentence and exit 2', async () => {
     const child = spawn(process.execPath, [WAVERT_BIN, 'play', wavPath, '--sink', 'null', '--quiet', '--duration', '100ms'], { env: noServer, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.destroy();
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (text: string) => { stderr += text; });
     const code = await new Promise<number | null>((resolve) => child.on('close', (exitCode) => resolve(exitCode)));
-    assert.equal(code, 0, stderr);
+    assert.equal(code, 2, stderr);
+    assert.match(stderr, /^wavert: cannot write to stdout: the reading end of the pipe was closed$/m);
     assert.doesNotMatch(stderr, /EPIPE|internal error|Error:/);
   });
 });

@@ -36,7 +36,7 @@ describe('wavert report', () => {
   test('when the output is neither .svg nor .html then exit 2 with one sentence naming the file', async () => {
     const capture = captureIo(run.dir);
     assert.equal(await main(['report', 'trace.ndjson', '-o', 'timeline.png'], capture.io), 2);
-    assert.equal(capture.stderr(), "wavert: the report timeline.png must end in .svg (the timeline) or .html (the timeline, summary and scenario), not '.png'\n");
+    assert.equal(capture.stderr(), "wavert: the report timeline.png must end in .svg (the timeline) or .html (the timeline, summary and scenario), not '.png'\nSee 'wavert report --help'.\n");
     assert.equal(existsSync(join(run.dir, 'timeline.png')), false);
   });
 

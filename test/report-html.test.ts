@@ -55,7 +55,7 @@ describe('HTML report of a run where the client stalls from 45 ms to 70 ms', () 
     const summary = /<table class="summary">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
     assert.match(summary, /STATUS_SUCCESS 20/);
     assert.match(summary, /STATUS_DATA_LATE_ERROR 1/);
-    assert.match(summary, /1 events, 2 packets, 960 frames \(repeat\)/);
+    assert.match(summary, /1 event, 2 packets, 960 frames \(repeat\)/);
     assert.match(summary, /packet 21, last packet 1920 bytes, at 220\.000 ms/);
     assert.match(summary, /1920 bytes/);
   });

@@ -74,7 +74,7 @@ describe('wavert run (as a process)', () => {
       assert.equal(run.code, 0, run.stdout + run.stderr);
       const files = readdirSync(fixtures).filter((name) => /\.(ya?ml|json)$/.test(name));
       assert.ok(files.length >= 30);
-      assert.match(run.stdout, new RegExp(`${files.length} scenario\\(s\\): ${files.length} passed, 0 failed, 0 invalid, 0 error\\(s\\)`));
+      assert.match(run.stdout, new RegExp(`${files.length} scenarios: ${files.length} passed, 0 failed, 0 invalid, 0 errors`));
       for (const name of readdirSync(dir)) {
         for (const output of ['rendered.wav', 'trace.ndjson', 'summary.json']) assert.ok(existsSync(join(dir, name, output)), `${name}/${output}`);
       }
@@ -124,7 +124,7 @@ describe('wavert run (as a process)', () => {
       assert.match(duplicate.stdout, /b\.json: the scenario name 'same' is already used by a\.yaml/);
       const missing = wavert(['run', 'nowhere.yaml'], dir);
       assert.equal(missing.code, 2);
-      assert.match(missing.stderr, /^wavert: nowhere\.yaml: no such scenario file or folder\n$/);
+      assert.match(missing.stderr, /^wavert: nowhere\.yaml: no such scenario file or folder\nSee 'wavert run --help'\.\n$/);
     } finally {
       cleanup();
     }
@@ -144,7 +144,7 @@ describe('wavert run (as a process)', () => {
       assert.deepEqual([suite.attributes.tests, suite.attributes.failures, suite.attributes.errors], ['3', '1', '1']);
       const cases = elements.filter((element) => element.name === 'testcase').map((element) => element.attributes.name);
       assert.deepEqual(cases, ['a-pass', 'b-fail', 'c-invalid']);
-      assert.match(xml, /<failure type="expectation" message="2 expectation\(s\) failed">underrun\.events \(line 5\): expected 0, actual 1\nunderrun\.frames \(line 5\): expected 0, actual 480<\/failure>/);
+      assert.match(xml, /<failure type="expectation" message="2 expectations failed">underrun\.events \(line 5\): expected 0, actual 1\nunderrun\.frames \(line 5\): expected 0, actual 480<\/failure>/);
       assert.match(xml, /<error type="invalid" message="c-invalid\.yaml:1:8: input\.format: expected a &apos;format&apos; field: [^"]*">c-invalid\.yaml:1:8: input\.format: [^<]*\nc-invalid\.yaml:1:8: input: expected exactly one of durationMs, frames, found none of them<\/error>/);
     } finally {
       cleanup();

@@ -122,7 +122,7 @@ timeline:
       const result = await runScenarioFile(file, { outDir: dir });
       assert.equal(result.status, 'failed');
       assert.deepEqual(result.expectations.find((e) => e.name === 'timeline'), {
-        name: 'timeline', line: 0, expected: 'all 1 action(s) run', actual: 'not run: #0 skip (line 3)', held: false,
+        name: 'timeline', line: 0, expected: 'all 1 action run', actual: 'not run: #0 skip (line 3)', held: false,
       });
     } finally {
       cleanup();

@@ -118,15 +118,16 @@ describe('WavWriter round trip', () => {
 });
 
 describe('WavWriter failure paths', () => {
-  test('when abort is called then the partial file is deleted', () => {
+  test('when abort is called then the partial file is deleted (it was never at the target path)', () => {
     const dir = makeTempDir();
     try {
       const file = path.join(dir, 'partial.wav');
       const writer = WavWriter.create(file, pcmFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 16 }));
       writer.write(new Uint8Array(4000));
-      assert.ok(fs.existsSync(file));
-      writer.abort();
       assert.equal(fs.existsSync(file), false);
+      assert.equal(fs.readdirSync(dir).length, 1, 'one temporary file while writing');
+      writer.abort();
+      assert.deepEqual(fs.readdirSync(dir), []);
       writer.abort();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

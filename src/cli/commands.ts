@@ -7,8 +7,9 @@ export type SetExitCode = (code: number) => void;
 export type CommandRegistration = (program: Command, io: CliIo, setExitCode: SetExitCode) => void;
 
 export interface CommandEntry {
-  /** The name the module's registration declares (`program.command(name)`). */
+  /** The name the module's registration declares (`program.command(name)`), and its aliases. */
   name: string;
+  aliases?: readonly string[];
   load(): Promise<CommandRegistration>;
 }
 
@@ -19,7 +20,9 @@ export const commandEntries: CommandEntry[] = [
   { name: 'report', load: async () => (await import('./report.js')).registerReport },
   { name: 'compare', load: async () => (await import('./compare.js')).registerCompare },
   { name: 'info', load: async () => (await import('./info.js')).registerInfo },
-  { name: 'sinks', load: async () => (await import('./sinks.js')).registerSinks },
+  { name: 'devices', load: async () => (await import('./devices.js')).registerDevices },
+  { name: 'sinks', load: async () => (await import('./devices.js')).registerSinks },
+  { name: 'completion', load: async () => (await import('./completion.js')).registerCompletion },
   { name: 'profiles', load: async () => (await import('./profiles.js')).registerProfiles },
 ];
 
@@ -33,6 +36,6 @@ const VERSION_FLAGS = new Set(['--version', '-V']);
  */
 export async function registrationsFor(argv: readonly string[]): Promise<CommandRegistration[]> {
   if (argv.length === 1 && VERSION_FLAGS.has(argv[0]!)) return [];
-  const invoked = commandEntries.find((entry) => entry.name === argv[0]);
+  const invoked = commandEntries.find((entry) => entry.name === argv[0] || (argv[0] !== undefined && entry.aliases?.includes(argv[0])));
   return Promise.all((invoked ? [invoked] : commandEntries).map((entry) => entry.load()));
 }

@@ -1,10 +1,16 @@
-import { WavertError, type ErrorCode } from '../errors.js';
+import { InterruptedError, WavertError, type ErrorCode } from '../errors.js';
 
 export const EXIT_OK = 0;
 export const EXIT_EXPECTATION_FAILED = 1;
 export const EXIT_BAD_INPUT = 2;
 export const EXIT_SINK_FAILED = 3;
+/** `run`: a scenario crashed its worker or ran past --timeout-s. */
+export const EXIT_RUN_CRASHED = 4;
+/** An internal error (a bug): EX_SOFTWARE. */
+export const EXIT_INTERNAL = 70;
+/** 128 + the signal number, as shells report a process ended by a signal. */
 export const EXIT_INTERRUPTED = 130;
+export const EXIT_BY_SIGNAL: Readonly<Record<'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGQUIT', number>> = { SIGHUP: 129, SIGINT: 130, SIGQUIT: 131, SIGTERM: 143 };
 
 const exitCodeByErrorCode: Record<ErrorCode, number> = {
   E_USAGE: EXIT_BAD_INPUT,
@@ -19,5 +25,6 @@ const exitCodeByErrorCode: Record<ErrorCode, number> = {
 };
 
 export function exitCodeFor(error: unknown): number {
-  return error instanceof WavertError ? exitCodeByErrorCode[error.code] : 70;
+  if (error instanceof InterruptedError) return EXIT_BY_SIGNAL[error.signal];
+  return error instanceof WavertError ? exitCodeByErrorCode[error.code] : EXIT_INTERNAL;
 }

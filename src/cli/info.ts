@@ -2,11 +2,14 @@
 import type { Command } from 'commander';
 import type { CliIo } from './io.js';
 import type { SetExitCode } from './commands.js';
+import { Diagnostics } from './diagnostics.js';
+import { addExamples } from './examples.js';
+import { addVerbosityOptions, logLevelFromOptions, type VerbosityOptionValues } from './verbosity.js';
 // the reader and the format names only: info never writes a WAV
 import { channelMaskDescription, formatDescription, formatTagDescription, formatTagOf, type WavFormat } from '../wav/format.js';
 import { WavReader, type WavChunkInfo } from '../wav/reader.js';
 
-export interface InfoOptions {
+export interface InfoOptions extends VerbosityOptionValues {
   json?: boolean;
 }
 
@@ -120,17 +123,25 @@ export function infoText(info: WavInfo): string {
 }
 
 export async function infoCommand(file: string, options: InfoOptions, io: CliIo): Promise<number> {
+  const diagnostics = new Diagnostics(io, logLevelFromOptions(options));
+  const startedMs = performance.now();
   const info = inspectWav(file);
+  diagnostics.debug(`read ${info.file} in ${(performance.now() - startedMs).toFixed(1)} ms (frames ${info.frameCountSource === 'header' ? 'from the header' : 'counted by reading to the end'})`);
   io.stdout.write(options.json === true ? `${JSON.stringify(info)}\n` : infoText(info));
   return 0;
 }
 
 export function registerInfo(program: Command, io: CliIo, setExitCode: SetExitCode): void {
-  program
+  const command = program
     .command('info')
     .description('show the format, chunks, frames, duration and warnings of a WAV file (- = stdin)')
     .argument('<file>', 'WAV file, or - for stdin')
-    .option('--json', 'print one JSON object instead of text')
+    .option('--json', 'print one JSON object instead of text');
+  addExamples(addVerbosityOptions(command, 'nothing more (info prints only what it found)'), [
+    { commandLine: 'info song.wav', what: 'format, sub-format, frames, duration, every chunk and the warnings' },
+    { commandLine: 'info song.wav --json | jq .frameCount', what: 'one field, for scripts' },
+    { commandLine: 'info - < song.wav', what: 'a WAV on stdin (the frames are counted by reading it)' },
+  ])
     .action(async (file: string, options: InfoOptions) => {
       setExitCode(await infoCommand(file, options, io));
     });

@@ -1,5 +1,6 @@
 // The status area of `wavert play` on a terminal, and the keys that control the run (space, q, Ctrl-C).
 import { formatClockTime } from './play-time.js';
+import { count } from '../text/count.js';
 
 export interface LiveSnapshot {
   elapsedNs: number;
@@ -67,7 +68,7 @@ export function renderStatus(snapshot: LiveSnapshot, width: number, color: boole
   const second = new LineBuilder(usable, color);
   const fill = snapshot.bufferSizeBytes > 0 ? snapshot.bufferFillBytes / snapshot.bufferSizeBytes : 0;
   second.add(`packets ${snapshot.packetCount}  buffer [${bar(fill, 10)}] ${String(Math.round(fill * 100)).padStart(3)}%  `);
-  second.add(`underruns ${snapshot.underrunEvents} (${snapshot.underrunFrames} frames)`, snapshot.underrunEvents > 0 ? 'red' : undefined);
+  second.add(`underruns ${snapshot.underrunEvents} (${count(snapshot.underrunFrames, 'frame')})`, snapshot.underrunEvents > 0 ? 'red' : undefined);
   for (const [name, count] of snapshot.statusCounts) {
     second.add(`  ${name.replace(/^STATUS_/, '')} ${count}`, name === 'STATUS_SUCCESS' ? undefined : 'red');
   }

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { parseChoice } from './verbosity.js';
 import { builtinProfile, builtinProfileNames, underflowPolicies, type DriverProfile, type UnderflowPolicy } from '../engine/index.js';
 import type { ClientConfig, StreamConfig, TransportConfig } from '../session/config.js';
 import type { LatencySpec } from '../client/latency.js';
@@ -26,16 +27,7 @@ export function parseNumber(option: string, value: string | number | undefined, 
   return parsed;
 }
 
-export function parseChoice<T extends string>(option: string, value: string | undefined, choices: readonly T[]): T | undefined {
-  if (value === undefined) return undefined;
-  if (!(choices as readonly string[]).includes(value)) {
-    throw new UsageError(`${option} must be one of ${choices.join(', ')}, got '${value}'`);
-  }
-  return value as T;
-}
-
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export { parseChoice, LOG_LEVELS, logLevelFromOptions, addVerbosityOptions, type LogLevel, type VerbosityOptionValues } from './verbosity.js';
 
 /** The model options `render`, `play` and `run --realtime` share, as commander hands them over. */
 export interface ModelOptionValues {
@@ -73,6 +65,14 @@ export async function streamConfigFromOptions(values: ModelOptionValues, cwd: st
     fifoBytes: parseInteger('--fifo-bytes', values.fifoBytes, 0, 64 * 1024 * 1024),
     profile: await profileFromOption(values.profile, cwd),
   };
+}
+
+/** The warning when --buffer-ms was too short for N whole frames and the model used N frames instead. */
+export function bufferRaisedWarning(bufferMs: string | undefined, sampleRate: number, requestedFrames: number): string | undefined {
+  if (bufferMs === undefined) return undefined;
+  const asked = Math.round((Number(bufferMs) * sampleRate) / 1000);
+  if (asked >= requestedFrames) return undefined;
+  return `--buffer-ms ${bufferMs} is ${asked} frames at ${sampleRate} Hz, fewer than one per packet: using ${requestedFrames} frames (${((requestedFrames * 1000) / sampleRate).toFixed(3)} ms)`;
 }
 
 /** Declares the model options on a commander command (render, play, run). */
@@ -172,6 +172,5 @@ export function addRunOutputOptions<T extends { option(flags: string, descriptio
   return command
     .option('--trace <file.ndjson>', 'write the event trace (NDJSON, one event per line)')
     .option('--report <file>', `also draw the run: a timeline (.svg) or a self-contained HTML report (.html)${reportNote}`)
-    .option('--json', 'print the summary as JSON on stdout')
-    .option('--log-level <level>', `diagnostics on stderr: ${LOG_LEVELS.join(', ')} (default warn)`);
+    .option('--json', 'print the summary as JSON on stdout');
 }

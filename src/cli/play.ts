@@ -1,31 +1,39 @@
-// `wavert play`: the model on the system clock, its DMA output going to a real sink, with a live view and keys.
+// `wavert play`: each file of the list through the model, paced by a real sink, with a live view and keys.
 import type { Command } from 'commander';
 import { SystemClock } from '../clock/system-clock.js';
 import { framesToNs } from '../clock/time.js';
 import type { PcmSource } from '../client/packet-client.js';
 import { UsageError } from '../errors.js';
 import { formatSummary, type RunSummary } from '../report/summary.js';
-import { createTraceWriter, type TraceWriter } from '../report/trace.js';
+import { abortTrace, createTraceWriter, type TraceWriter } from '../report/trace.js';
+import { SameFileGuard } from '../output/index.js';
 import { RunReport } from '../report/run-report.js';
 import { Session, pcmSourceFrom } from '../session/index.js';
-import { FileSink, openSink, parseSinkSpec, TeeSink, type Sink, type SinkKind, type SinkProbe, type SinkRequest, type SinkStats } from '../sinks/index.js';
+import {
+  describeFactor, FileSink, GainSink, openSink, parseSinkSpec, TeeSink, unknownDeviceReason,
+  type GainReport, type Sink, type SinkKind, type SinkProbe, type SinkRequest, type SinkStats,
+} from '../sinks/index.js';
+import { count } from '../text/count.js';
 import {
   DEFAULT_LOOKAHEAD_MS, PlaybackControl, PlaybackOutput, playSession,
   type HeardView, type PlaybackGlitch, type PlaybackGlitchKind, type PlaybackMode, type PlaybackReport, type PlaybackResult,
 } from '../player/index.js';
 import { formatDescription, WavReader } from '../wav/index.js';
 import type { CommandRegistration } from './commands.js';
-import { Diagnostics } from './diagnostics.js';
+import { describeStreamChoice, Diagnostics } from './diagnostics.js';
+import { addExamples } from './examples.js';
 import { EXIT_INTERRUPTED, EXIT_OK } from './exit-codes.js';
 import type { CliIo } from './io.js';
+import { onSignal, onTerminalRestore } from './signals.js';
 import { KeyControl, LiveView, type KeySource, type LiveSnapshot } from './live-view.js';
 import {
-  addClientTransportOptions, addModelOptions, addRunOutputOptions, clientTransportFromOptions, LOG_LEVELS, parseChoice, parseInteger, streamConfigFromOptions,
-  type ClientTransportOptionValues, type LogLevel, type ModelOptionValues,
+  addClientTransportOptions, addModelOptions, addRunOutputOptions, addVerbosityOptions, bufferRaisedWarning, clientTransportFromOptions, logLevelFromOptions,
+  parseInteger, streamConfigFromOptions, type ClientTransportOptionValues, type ModelOptionValues, type VerbosityOptionValues,
 } from './options.js';
+import { playList } from './play-list.js';
 import { formatClockTime, parseTimeOption, timeNsToFrames } from './play-time.js';
 
-export interface PlayOptions extends ModelOptionValues, ClientTransportOptionValues {
+export interface PlayOptions extends ModelOptionValues, ClientTransportOptionValues, VerbosityOptionValues {
   sink?: string;
   device?: string;
   record?: string;
@@ -33,11 +41,11 @@ export interface PlayOptions extends ModelOptionValues, ClientTransportOptionVal
   duration?: string;
   latencyMs?: string;
   live?: boolean;
-  quiet?: boolean;
+  volume?: string;
+  loop?: string | boolean;
   trace?: string;
   report?: string;
   json?: boolean;
-  logLevel?: string;
 }
 
 /** What stands in for the process in tests: where Ctrl-C comes from. */
@@ -45,10 +53,14 @@ export interface PlaySignals {
   onInterrupt(listener: () => void): () => void;
 }
 
+// Ctrl-C is play's to handle (end the stream, then stop at once); SIGTERM and SIGHUP take the common way out
 const processSignals: PlaySignals = {
   onInterrupt(listener) {
-    process.on('SIGINT', listener);
-    return () => process.removeListener('SIGINT', listener);
+    return onSignal((signal) => {
+      if (signal !== 'SIGINT') return false;
+      listener();
+      return true;
+    });
   },
 };
 
@@ -68,7 +80,18 @@ export type PlaybackSummary = Omit<PlaybackReport, 'glitches'> & {
   glitches: { counts: Record<PlaybackGlitchKind, number>; frames: number; listed: PlaybackGlitch[] };
 };
 
-export type PlaySummary = RunSummary & { sink: PlaySinkReport; playback: PlaybackSummary; interrupted: boolean; startFrame: number };
+export type PlaySummary = RunSummary & { sink: PlaySinkReport; playback: PlaybackSummary; interrupted: boolean; startFrame: number; volume: GainReport | null };
+
+/** How one stream of a list ended, so the list knows whether to go on. */
+export interface PlayedFile {
+  exitCode: number;
+  summary: PlaySummary;
+  /** q or Ctrl-C: no more files after this one. */
+  stopped: boolean;
+}
+
+/** Prints one stream's summary: the text form, or (in a list with --json) nothing until the end. */
+export type PrintPlayed = (summary: PlaySummary, text: string) => void;
 
 function playbackSummary(report: PlaybackReport): PlaybackSummary {
   const { glitches, ...rest } = report;
@@ -81,7 +104,7 @@ function formatPlaybackLines(playback: PlaybackSummary): string {
   const lines: string[] = [];
   if (playback.mode === 'paced') {
     const late = playback.wakeLatenessNs;
-    lines.push(`playback     paced by the sink (lookahead ${playback.lookaheadMs} ms): ${started}; model at most ${ms(playback.maxAheadMs)} ahead of what was heard; ${playback.wakeUps} wake-ups, late p50 ${ms(late.p50 === null ? null : late.p50 / 1e6)}, p99 ${ms(late.p99 === null ? null : late.p99 / 1e6)}, max ${ms(late.max === null ? null : late.max / 1e6)}`);
+    lines.push(`playback     paced by the sink (lookahead ${playback.lookaheadMs} ms): ${started}; model at most ${ms(playback.maxAheadMs)} ahead of what was heard; ${count(playback.wakeUps, 'wake-up')}, late p50 ${ms(late.p50 === null ? null : late.p50 / 1e6)}, p99 ${ms(late.p99 === null ? null : late.p99 / 1e6)}, max ${ms(late.max === null ? null : late.max / 1e6)}`);
   } else {
     lines.push(`playback     live (the client wakes on the host's event loop): ${started} (lead-in ${playback.lookaheadMs} ms of silence)`);
   }
@@ -90,8 +113,8 @@ function formatPlaybackLines(playback: PlaybackSummary): string {
   const total = counts['sink-drop'] + counts['host-late'];
   lines.push(total === 0
     ? `             playback glitches: none (${playback.mode === 'paced' ? 'nothing dropped, nothing late: the sink paced the model' : 'no sink drops, no host-late underflows'})`
-    : `             playback glitches: sink-drop ${counts['sink-drop']}, host-late ${counts['host-late']} (${playback.glitches.frames} frames)`);
-  for (const glitch of playback.glitches.listed.slice(0, 10)) lines.push(`               ${glitch.kind} at frame ${glitch.startFrame} (${glitch.frameCount} frames): ${glitch.cause}`);
+    : `             playback glitches: sink-drop ${counts['sink-drop']}, host-late ${counts['host-late']} (${count(playback.glitches.frames, 'frame')})`);
+  for (const glitch of playback.glitches.listed.slice(0, 10)) lines.push(`               ${glitch.kind} at frame ${glitch.startFrame} (${count(glitch.frameCount, 'frame')}): ${glitch.cause}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -141,7 +164,7 @@ function formatSinkLines(report: PlaySinkReport, sampleRate: number, blockAlign:
   const s = report.stats;
   const queuedMs = ((s.queuedBytesMax / blockAlign) * 1000) / sampleRate;
   const lines = [
-    `sink         ${report.label}: ${s.framesWritten} frames sent, ${s.backpressureEvents} backpressure events (max ${queuedMs.toFixed(1)} ms queued), ${s.droppedFrames} frames dropped, ${s.playerUnderruns} player underruns`,
+    `sink         ${report.label}: ${count(s.framesWritten, 'frame')} sent, ${count(s.backpressureEvents, 'backpressure event')} (max ${queuedMs.toFixed(1)} ms queued), ${count(s.droppedFrames, 'frame')} dropped, ${count(s.playerUnderruns, 'player underrun')}`,
   ];
   if (s.sinkClockDriftPpm !== null) lines.push(`             sink clock vs monotonic ${s.sinkClockDriftPpm.toFixed(1)} ppm (from the player's own playback time)`);
   return `${lines.join('\n')}\n`;
@@ -152,12 +175,20 @@ function failedAtStart(result: PlaybackResult): boolean {
   return result.sinkFailure !== undefined && result.report.sinkStartMs === null;
 }
 
-export async function playCommand(inputPath: string, options: PlayOptions, io: CliIo, signals: PlaySignals = processSignals): Promise<number> {
+/** `wavert play a.wav b.wav …`: the list, each file its own stream and summary, then one total. */
+export function playCommand(inputs: string | readonly string[], options: PlayOptions, io: CliIo, signals: PlaySignals = processSignals): Promise<number> {
+  return playList(typeof inputs === 'string' ? [inputs] : inputs, options, io, (input, gainFactor, print) => playFile(input, options, io, signals, gainFactor, print));
+}
+
+/** Plays one file as its own stream; `gainFactor` is the --volume gain (1 = none). */
+export async function playFile(
+  inputPath: string, options: PlayOptions, io: CliIo, signals: PlaySignals, gainFactor: number, print: PrintPlayed,
+): Promise<PlayedFile> {
   const request = parseSinkSpec(options.sink ?? 'auto');
   const passedOver: SinkProbe[] = [];
   for (;;) {
-    const outcome = await playOnce(inputPath, options, io, signals, request, passedOver);
-    if (typeof outcome === 'number') return outcome;
+    const outcome = await playOnce(inputPath, options, io, signals, request, passedOver, gainFactor, print);
+    if ('exitCode' in outcome) return outcome;
     // a sink that failed before playing a frame: `auto` says why and tries the next one, from the start
     passedOver.push({ kind: outcome.kind, usable: false, reason: outcome.reason, detail: undefined });
     io.stderr.write(`wavert: ${outcome.kind} failed at start (${outcome.reason}); trying the next sink\n`);
@@ -165,9 +196,9 @@ export async function playCommand(inputPath: string, options: PlayOptions, io: C
 }
 
 async function playOnce(
-  inputPath: string, options: PlayOptions, io: CliIo, signals: PlaySignals, request: SinkRequest, excluded: SinkProbe[],
-): Promise<number | { kind: SinkKind; reason: string }> {
-  const diagnostics = new Diagnostics(io, parseChoice<LogLevel>('--log-level', options.logLevel, LOG_LEVELS));
+  inputPath: string, options: PlayOptions, io: CliIo, signals: PlaySignals, request: SinkRequest, excluded: SinkProbe[], gainFactor: number, print: PrintPlayed,
+): Promise<PlayedFile | { kind: SinkKind; reason: string }> {
+  const diagnostics = new Diagnostics(io, logLevelFromOptions(options));
   const stream = await streamConfigFromOptions(options, io.cwd);
   const pipeline = clientTransportFromOptions(options);
   if (options.device !== undefined && (request.kind === 'null' || request.kind === 'file')) {
@@ -183,6 +214,9 @@ async function playOnce(
   io.stdout.on?.('error', () => undefined);
 
   const runReport = RunReport.plan(options.report, options.trace);
+  new SameFileGuard().addInput(inputPath)
+    .claimOutput(request.kind === 'file' ? request.path : undefined, 'sink file')
+    .claimOutput(options.record, 'recording').claimOutput(options.trace, 'trace').claimOutput(options.report, 'report');
   const reader = WavReader.open(inputPath);
   let trace: TraceWriter | null = null;
   let sink: Sink | null = null;
@@ -195,12 +229,16 @@ async function playOnce(
     if (answer === 'ending') liveView?.print(`wavert: ending the stream here (press ${byInterrupt ? 'Ctrl-C' : 'q or Ctrl-C'} again to stop at once)`);
   };
   const removeInterrupt = signals.onInterrupt(() => quit(true));
+  let removeTerminalRestore: (() => void) | null = null;
   try {
     const format = reader.format;
     const startFrame = Number(timeNsToFrames(startNs, format.sampleRate));
     if (startFrame > 0) {
       const skipped = reader.skipFrames(startFrame);
-      if (skipped < startFrame) throw new UsageError(`--start ${options.start} is past the end of ${reader.label} (${formatClockTime(BigInt(framesToNs(skipped, format.sampleRate)))}).`);
+      const lengthFrames = reader.frameCount ?? skipped;
+      if (skipped < startFrame || startFrame >= lengthFrames) {
+        throw new UsageError(`--start ${options.start} is at or past the end of ${reader.label} (${formatClockTime(BigInt(framesToNs(lengthFrames, format.sampleRate)))} long)`);
+      }
     }
     const availableFrames = reader.frameCount === null ? null : reader.frameCount - startFrame;
     const limitFrames = durationNs === undefined ? Number.POSITIVE_INFINITY : Number(timeNsToFrames(durationNs, format.sampleRate));
@@ -226,8 +264,29 @@ async function playOnce(
     const lookaheadMs = latencyOption ?? DEFAULT_LOOKAHEAD_MS;
     // the player holds the lookahead (the loop refills every half of it); live: its buffer must also outlast a packet
     const playerLatencyMs = mode === 'paced' ? lookaheadMs : Math.max(lookaheadMs, Math.ceil(2 * packetMs + 10));
+    const raised = bufferRaisedWarning(options.bufferMs, format.sampleRate, session.allocation.requestedSizeInBytes / format.blockAlign);
+    if (raised !== undefined) diagnostics.warn(raised);
+    if (latencyOption !== undefined && playerLatencyMs > latencyOption) {
+      diagnostics.warn(`--latency-ms ${latencyOption} is below two packets (${packetMs.toFixed(1)} ms each) plus 10 ms: the player gets ${playerLatencyMs} ms`);
+    }
+    const deviceProblem = options.device !== undefined && request.kind !== 'auto' ? await unknownDeviceReason(request.kind, options.device, io.env) : undefined;
+    if (deviceProblem !== undefined) throw new UsageError(deviceProblem);
+    const openStartedMs = performance.now();
     const opened = await openSink(request, format, { env: io.env, latencyMs: playerLatencyMs, ...(options.device !== undefined ? { device: options.device } : {}) }, excluded.map((probe) => probe.kind));
     sink = opened.sink;
+    const gain = gainFactor === 1 ? null : new GainSink(sink, format, gainFactor);
+    if (gain) sink = gain;
+    diagnostics.debug(`input ${formatDescription(format)}: ${totalFrames === null ? `from frame ${startFrame} to its end` : `frames ${startFrame} to ${startFrame + totalFrames}`}`);
+    diagnostics.debug(describeStreamChoice({
+      profile: session.config.profile, underflowPolicy: session.config.underflowPolicy, eosSilenceFill: session.config.eosSilenceFill, fifoBytes: session.config.fifoBytes,
+      requestedBufferBytes: session.allocation.requestedSizeInBytes, bufferBytes: session.allocation.actualSizeInBytes,
+      notifications: session.allocation.notificationCount, packetBytes: session.allocation.packetSizeInBytes, packetFrames: session.stream.packetFrameCount,
+    }, format.sampleRate));
+    diagnostics.debug(mode === 'paced'
+      ? `paced by the sink: the model runs at most ${lookaheadMs} ms ahead of what is heard; the player's buffer is ${playerLatencyMs} ms`
+      : `live: the client wakes on the host's event loop; the player's buffer and lead-in are ${playerLatencyMs} ms`);
+    diagnostics.debug(`sink ${sink.label}: opened in ${(performance.now() - openStartedMs).toFixed(1)} ms${opened.commandLine ? `; command line: ${opened.commandLine.map(shellQuote).join(' ')}` : ''}`);
+    for (const probe of opened.passedOver) diagnostics.debug(`passed over ${probe.kind}: ${probe.reason}`);
     const passedOver = [...excluded, ...opened.passedOver];
     if (options.record !== undefined) sink = new TeeSink(sink, FileSink.open(options.record, format));
     if (opened.fallbackMessage) io.stderr.write(`wavert: ${opened.fallbackMessage}\n`);
@@ -238,11 +297,16 @@ async function playOnce(
 
 
     const interactive = !options.quiet && io.stderr.isTTY === true;
+    diagnostics.debug(`live view ${interactive ? 'on' : `off (${options.quiet ? '--quiet' : 'stderr is not a terminal'})`}; keys ${interactive && inputPath !== '-' ? 'on' : 'off'}`);
     const color = interactive && !io.env.NO_COLOR;
     if (interactive) {
       const terminal = io.stderr as NodeJS.WritableStream & { columns?: number };
       liveView = new LiveView({ write: (text) => terminal.write(text), get columns() { return terminal.columns; } }, color);
       liveView.start();
+      removeTerminalRestore = onTerminalRestore(() => {
+        keys?.release();
+        liveView?.stop();
+      });
       if (inputPath !== '-') {
         keys = new KeyControl(io.stdin as unknown as KeySource, { togglePause: () => control.togglePause(), quit: () => quit(false), interrupt: () => quit(true) });
         keys.attach();
@@ -283,32 +347,35 @@ async function playOnce(
     liveView = null;
 
     const summary = result.summary;
+    diagnostics.debug(`model ran ${(summary.modelTimeNs / 1e9).toFixed(3)} s in ${(result.report.wallMs / 1000).toFixed(3)} s wall time${result.report.sinkStartMs === null ? '' : `; the sink started playing after ${result.report.sinkStartMs.toFixed(1)} ms`}; ${count(result.report.wakeUps, 'wake-up')}`);
     const report = sinkReport(sink, opened.fallbackMessage, passedOver);
     const playback = playbackSummary(result.report);
-    const playSummary: PlaySummary = { ...summary, sink: report, playback, interrupted: result.report.ended === 'interrupt', startFrame };
+    const playSummary: PlaySummary = { ...summary, sink: report, playback, interrupted: result.report.ended === 'interrupt', startFrame, volume: gain?.report() ?? null };
     session.recorder.traceEvent('sink', session.scheduler.timeNs, { action: 'finished', ...report.stats });
     trace?.close();
     trace = null;
 
     for (const warning of reader.warnings.slice(warningsShown)) diagnostics.warn(`${warning} (played what there is)`);
-    if (options.json) io.stdout.write(`${JSON.stringify(playSummary, null, 2)}\n`);
-    else io.stdout.write(formatSummary(summary) + formatSinkLines(report, format.sampleRate, format.blockAlign) + formatPlaybackLines(playback));
+    const volumeLine = playSummary.volume ? `volume       ${describeFactor(playSummary.volume.factor)} at the sink: ${count(playSummary.volume.clippedSamples, 'sample')} clipped\n` : '';
+    print(playSummary, formatSummary(summary) + formatSinkLines(report, format.sampleRate, format.blockAlign) + formatPlaybackLines(playback) + volumeLine);
+    if (playSummary.volume && playSummary.volume.clippedSamples > 0) diagnostics.warn(`--volume ${options.volume} clipped ${count(playSummary.volume.clippedSamples, 'sample')} of ${reader.label}`);
     await runReport?.write(options.record !== undefined && options.record !== '-' ? options.record : undefined, playSummary);
 
     if (result.sinkFailure) throw result.sinkFailure;
     const heardAt = formatClockTime(BigInt(Math.floor(framesToNs(summary.output.frames, format.sampleRate))));
     if (result.report.ended === 'interrupt' || result.report.ended === 'stopped') {
       io.stderr.write(`wavert: interrupted at ${heardAt}\n`);
-      return EXIT_INTERRUPTED;
+      return { exitCode: EXIT_INTERRUPTED, summary: playSummary, stopped: true };
     }
     if (result.report.ended === 'quit') io.stderr.write(`wavert: stopped with q at ${heardAt}; the stream ended there and what was queued was played\n`);
-    return EXIT_OK;
+    return { exitCode: EXIT_OK, summary: playSummary, stopped: result.report.ended === 'quit' };
   } finally {
     keys?.release();
     liveView?.stop();
     removeInterrupt();
+    removeTerminalRestore?.();
     sink?.abort();
-    trace?.close();
+    abortTrace(trace);
     reader.close();
     runReport?.discard();
   }
@@ -317,8 +384,8 @@ async function playOnce(
 export const registerPlay: CommandRegistration = (program: Command, io, setExitCode) => {
   const command = program
     .command('play')
-    .description('play a WAV file in real time through the WaveRT model to a sink (the speaker by default), with a live view of the buffer')
-    .argument('<in.wav>', "input WAV file ('-' for stdin)")
+    .description('play WAV files in real time through the WaveRT model to a sink (the speaker by default), with a live view of the buffer')
+    .argument('<in.wav...>', "input WAV files, played in order, each its own stream ('-' for stdin, once)")
     .option('--sink <sink>', 'auto (default), speaker, pulse, pipewire, alsa, null or file:PATH')
     .option('--device <name>', 'the device of the sink (pulse sink name, PipeWire target, ALSA PCM)')
     .option('--record <out.wav>', 'also write what the DAC played to a WAV file')
@@ -326,9 +393,20 @@ export const registerPlay: CommandRegistration = (program: Command, io, setExitC
     .option('--duration <time>', 'play at most this long (same forms as --start)')
     .option('--latency-ms <ms>', `how far the model may run ahead of what is heard, in ms (default ${DEFAULT_LOOKAHEAD_MS}); with --live, the player's buffer`)
     .option('--live', "live mode: the client wakes on the host's event loop, so host lateness can cause real underflows (host-late)")
-    .option('-q, --quiet', 'no live status area');
-  addRunOutputOptions(addClientTransportOptions(addModelOptions(command)), '; --record adds the waveform')
-    .action(async (input: string, options: PlayOptions) => {
-      setExitCode(await playCommand(input, options, io));
+    .option('--volume <gain>', 'software gain at the sink, after the model: -6dB, 50% or a factor like 0.5 (up to +24 dB; clipped samples are counted)')
+    .option('--loop [passes]', 'play the list again: a number of passes in all, or until stopped when none is given');
+  addExamples(addVerbosityOptions(addRunOutputOptions(addClientTransportOptions(addModelOptions(command)), '; --record adds the waveform'), 'no live status area'), [
+    { commandLine: 'play song.wav', what: 'play through the model to the first sink that works, with a live view' },
+    { commandLine: 'play song.wav --sink pulse --device my_sink --start 1:23.5 --duration 10s', what: 'ten seconds from 1:23.5 on one pulse sink (wavert devices lists them)' },
+    { commandLine: 'play - --notifications 1 --record heard.wav < song.wav', what: 'hear the N = 1 glitch from stdin, and keep what the DAC played' },
+    { commandLine: 'play intro.wav song.wav --volume -6dB --loop 2', what: 'two files in order, twice, 6 dB down (the model and --record unchanged)' },
+  ])
+    .action(async (inputs: string[], options: PlayOptions) => {
+      setExitCode(await playCommand(inputs, options, io));
     });
 };
+
+/** An argument as a shell would need it, for showing a command line (never for running one). */
+function shellQuote(argument: string): string {
+  return /^[\w@%+=:,./-]+$/.test(argument) ? argument : `'${argument.replace(/'/g, "'\\''")}'`;
+}

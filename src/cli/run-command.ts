@@ -1,19 +1,22 @@
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
-import { UsageError, WavertError } from '../errors.js';
+import { IoError, UsageError, describeIoFailure } from '../errors.js';
+import { SameFileGuard, escapeControlCharacters, makeFolders, safeFolderName, writeFileAtomic } from '../output/index.js';
 import {
-  defaultJobCount, failureLines, junitXml, loadScenario, runInPool, runScenarioFile, scenarioNameFromFile,
-  type ScenarioResult,
+  checkInPool, clearScenarioOutputs, defaultJobCount, stopAllWorkers, failureLines, junitXml, runInPool, runScenarioFile, type ScenarioResult,
 } from '../scenario/index.js';
 import { scenarioReportHook } from '../report/scenario-report.js';
 import { openSink, parseSinkSpec } from '../sinks/index.js';
 import { DEFAULT_LOOKAHEAD_MS } from '../player/index.js';
-import { EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED, EXIT_OK } from './exit-codes.js';
+import { EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED, EXIT_OK, EXIT_RUN_CRASHED } from './exit-codes.js';
 import { DEFAULT_TIMEOUT_S } from './run.js';
 import type { CliIo } from './io.js';
-import { parseInteger, profileFromOption } from './options.js';
+import { onSignalExit } from './signals.js';
+import { Diagnostics } from './diagnostics.js';
+import { logLevelFromOptions, parseInteger, profileFromOption, type VerbosityOptionValues } from './options.js';
+import { count } from '../text/count.js';
 
-export interface RunOptions {
+export interface RunOptions extends VerbosityOptionValues {
   out?: string;
   realtime?: boolean;
   live?: boolean;
@@ -21,6 +24,7 @@ export interface RunOptions {
   sink?: string;
   device?: string;
   updateGolden?: boolean;
+  goldenDir?: string;
   junit?: string;
   jobs?: string;
   timeoutS?: string;
@@ -65,35 +69,53 @@ function shown(file: string, cwd: string): string {
   return path === '' || path.startsWith('..') || isAbsolute(path) ? file : path;
 }
 
-/** Loads every scenario up front: invalid ones are reported without running, and names must be unique (they name output folders). */
-function preflight(files: readonly string[], cwd: string): { runnable: string[]; invalid: Map<string, ScenarioResult> } {
+/**
+ * Loads every scenario up front, each in a worker under the time limit: invalid ones are reported without
+ * running, and names must be unique as folder names (they name the output folders).
+ */
+async function preflight(files: readonly string[], cwd: string, poolOptions: { jobs: number; timeoutMs: number }): Promise<{ runnable: string[]; invalid: Map<string, ScenarioResult> }> {
   const invalid = new Map<string, ScenarioResult>();
   const runnable: string[] = [];
   const owners = new Map<string, string>();
-  for (const file of files) {
+  const outcomes = await checkInPool(files.map((file) => ({ path: file, file: shown(file, cwd) })), poolOptions);
+  files.forEach((file, index) => {
+    const outcome = outcomes[index]!;
     const shownFile = shown(file, cwd);
-    const invalidResult = (name: string, message: string): ScenarioResult => ({
-      name, file: shownFile, status: 'invalid', message, expectations: [], outputDir: null, wallMs: 0, brief: null,
-    });
-    try {
-      const scenario = loadScenario(file, shownFile);
-      const owner = owners.get(scenario.name);
-      if (owner !== undefined) {
-        invalid.set(file, invalidResult(scenario.name, `${shownFile}: the scenario name '${scenario.name}' is already used by ${owner}; each scenario needs its own name (it names the output folder)`));
-        continue;
-      }
-      owners.set(scenario.name, shownFile);
-      runnable.push(file);
-    } catch (error) {
-      if (!(error instanceof WavertError)) throw error;
-      invalid.set(file, invalidResult(scenarioNameFromFile(file), error.message));
+    if (outcome.name === null) {
+      invalid.set(file, outcome.result);
+      return;
     }
-  }
+    const folder = safeFolderName(outcome.name);
+    const owner = owners.get(folder);
+    if (owner !== undefined) {
+      invalid.set(file, {
+        name: outcome.name, file: shownFile, status: 'invalid', expectations: [], outputDir: null, wallMs: 0, brief: null,
+        message: folder === outcome.name
+          ? `${shownFile}: the scenario name '${outcome.name}' is already used by ${owner}; each scenario needs its own name (it names the output folder)`
+          : `${shownFile}: the scenario name '${outcome.name}' gives the output folder '${folder}', already used by ${owner}; each scenario needs its own name`,
+      });
+      return;
+    }
+    owners.set(folder, shownFile);
+    runnable.push(file);
+  });
   return { runnable, invalid };
+}
+
+/** The folders named on the command line: the scenario library, where --update-golden may write. */
+function libraryRoots(paths: readonly string[], cwd: string): string[] {
+  return paths.map((given) => resolve(cwd, given)).filter((path) => {
+    try {
+      return statSync(path).isDirectory();
+    } catch {
+      return false;
+    }
+  });
 }
 
 export async function runCommand(paths: readonly string[], options: RunOptions, io: CliIo): Promise<number> {
   if (paths.length === 0) throw new UsageError('run needs at least one scenario file or folder');
+  const diagnostics = new Diagnostics(io, logLevelFromOptions(options));
   if (options.sink !== undefined && !options.realtime) throw new UsageError('--sink is used with --realtime only');
   if ((options.live || options.latencyMs !== undefined) && !options.realtime) throw new UsageError(`${options.live ? '--live' : '--latency-ms'} is used with --realtime only`);
   const lookaheadMs = parseInteger('--latency-ms', options.latencyMs, 5, 2000) ?? DEFAULT_LOOKAHEAD_MS;
@@ -103,17 +125,59 @@ export async function runCommand(paths: readonly string[], options: RunOptions, 
   const cwd = io.cwd;
   const outDir = resolve(cwd, options.out ?? 'wavert-out');
   const files = collectScenarioFiles(paths, cwd);
-  const { runnable, invalid } = preflight(files, cwd);
+  if (options.goldenDir !== undefined && !options.updateGolden) throw new UsageError('--golden-dir is used with --update-golden only');
+  const junitPath = options.junit === undefined ? undefined : resolve(cwd, options.junit);
+  const guard = new SameFileGuard();
+  for (const file of files) guard.addInput(file, 'scenario');
+  guard.claimOutput(junitPath, 'JUnit report');
+  try {
+    makeFolders(outDir);
+  } catch (error) {
+    throw new IoError(`cannot create the output folder ${options.out ?? 'wavert-out'}: ${describeIoFailure(error)}`);
+  }
+  const startedMs = performance.now();
   if (options.profile !== undefined && options.updateGolden) throw new UsageError("--update-golden writes each scenario's golden WAV from its own profile; leave out --profile");
   const profile = await profileFromOption(options.profile, cwd);
-  const runOptions = { outDir, updateGolden: options.updateGolden ?? false, report: options.report ?? false, ...(profile ? { profile } : {}) };
+  const goldenRoots = [...libraryRoots(paths, cwd), ...(options.goldenDir !== undefined ? [resolve(cwd, options.goldenDir)] : [])];
+  // a signal stops the workers and removes what their scenarios had begun to write
+  const removeCleanup = onSignalExit(stopAllWorkers);
+  try {
+    return await runAll(files, cwd, { jobs, timeoutS, sinkRequest, lookaheadMs, outDir, goldenRoots, junitPath, profile, diagnostics, startedMs }, options, io);
+  } finally {
+    removeCleanup();
+  }
+}
+
+interface RunPlan {
+  jobs: number;
+  timeoutS: number;
+  sinkRequest: ReturnType<typeof parseSinkSpec> | null;
+  lookaheadMs: number;
+  outDir: string;
+  goldenRoots: string[];
+  junitPath: string | undefined;
+  profile: Awaited<ReturnType<typeof profileFromOption>>;
+  diagnostics: Diagnostics;
+  startedMs: number;
+}
+
+async function runAll(files: string[], cwd: string, plan: RunPlan, options: RunOptions, io: CliIo): Promise<number> {
+  const { jobs, timeoutS, sinkRequest, lookaheadMs, outDir, goldenRoots, junitPath, profile, diagnostics, startedMs } = plan;
+  const { runnable, invalid } = await preflight(files, cwd, { jobs, timeoutMs: timeoutS * 1000 });
+  diagnostics.info(`${count(files.length, 'scenario')} found, ${runnable.length} valid; output in ${outDir}`);
+  diagnostics.debug(sinkRequest ? 'real time: one scenario at a time' : `${count(Math.min(jobs, Math.max(1, runnable.length)), 'worker thread')}, ${timeoutS} s limit per scenario`);
+  const runOptions = { outDir, updateGolden: options.updateGolden ?? false, goldenRoots, report: options.report ?? false, ...(profile ? { profile } : {}) };
   const ran = new Map<string, ScenarioResult>();
   if (sinkRequest) {
     // real time: one scenario at a time, so that each can be heard
     for (const file of runnable) {
-      io.stderr.write(`wavert: playing ${shown(file, cwd)} in real time\n`);
+      if (!options.quiet) io.stderr.write(`wavert: playing ${shown(file, cwd)} in real time\n`);
+      let folder: string | null = null;
+      // a signal mid-scenario removes what it had begun to write, as the pool does for its workers
+      const removeCleanup = onSignalExit(() => { if (folder !== null) clearScenarioOutputs(folder, true); });
       const result = await runScenarioFile(file, {
         ...runOptions,
+        onFolder: (directory) => { folder = directory; },
         report: runOptions.report ? scenarioReportHook : undefined,
         realtime: {
           mode: options.live ? 'live' : 'paced',
@@ -121,11 +185,12 @@ export async function runCommand(paths: readonly string[], options: RunOptions, 
           async openSink(format) {
             const opened = await openSink(sinkRequest, format, { env: io.env, latencyMs: lookaheadMs, ...(options.device !== undefined ? { device: options.device } : {}) });
             if (opened.fallbackMessage) io.stderr.write(`wavert: ${opened.fallbackMessage}\n`);
+            if (opened.commandLine) diagnostics.debug(`sink ${opened.sink.label}: ${opened.commandLine.join(' ')}`);
             for (const note of opened.sink.notes) io.stderr.write(`wavert: ${note}\n`);
             return opened.sink;
           },
         },
-      }, shown(file, cwd));
+      }, shown(file, cwd)).finally(removeCleanup);
       ran.set(file, result);
     }
   } else {
@@ -133,21 +198,32 @@ export async function runCommand(paths: readonly string[], options: RunOptions, 
     runnable.forEach((file, index) => ran.set(file, results[index]!));
   }
   const results = files.map((file) => invalid.get(file) ?? ran.get(file)!);
-  io.stdout.write(formatResults(results));
+  for (const result of results) diagnostics.debug(`${result.name}: ${result.status} in ${result.wallMs.toFixed(1)} ms`);
+  diagnostics.debug(`all scenarios took ${(performance.now() - startedMs).toFixed(1)} ms wall time`);
+  io.stdout.write(escapeControlCharacters(formatResults(results)));
   if (profile) {
     const { explainProfileDependence, formatDependence } = await import('../profile/index.js');
     const entries = runnable.map((file) => ({ path: file, file: shown(file, cwd) }));
     const failing = entries.filter((entry) => ran.get(entry.path)?.status !== 'passed').length;
     if (failing > 0) io.stderr.write(`wavert: re-running ${failing} scenario(s) with each of ${profile.name}'s choices alone, to see which ones the results depend on\n`);
-    io.stdout.write(formatDependence(profile, await explainProfileDependence(entries, runnable.map((file) => ran.get(file)!), profile)));
+    io.stdout.write(escapeControlCharacters(formatDependence(profile, await explainProfileDependence(entries, runnable.map((file) => ran.get(file)!), profile))));
   }
-  if (options.junit !== undefined) {
-    const junitPath = resolve(cwd, options.junit);
-    mkdirSync(dirname(junitPath), { recursive: true });
-    writeFileSync(junitPath, junitXml(results));
+  if (junitPath !== undefined) {
+    try {
+      makeFolders(dirname(junitPath));
+    } catch (error) {
+      throw new IoError(`cannot create ${options.junit}: ${describeIoFailure(error)}`);
+    }
+    writeFileAtomic(junitPath, junitXml(results), { label: options.junit });
   }
+  return runExitCode(results);
+}
+
+/** 4 when a scenario crashed or timed out, else 2 when one is invalid, else 1 when an expectation failed. */
+export function runExitCode(results: readonly ScenarioResult[]): number {
+  if (results.some((result) => result.status === 'error')) return EXIT_RUN_CRASHED;
   if (results.some((result) => result.status === 'invalid')) return EXIT_BAD_INPUT;
-  if (results.some((result) => result.status !== 'passed')) return EXIT_EXPECTATION_FAILED;
+  if (results.some((result) => result.status === 'failed')) return EXIT_EXPECTATION_FAILED;
   return EXIT_OK;
 }
 
@@ -183,7 +259,7 @@ export function formatResults(results: readonly ScenarioResult[]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const format = (row: string[]): string => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
   lines.push(format(header), format(widths.map((width) => '-'.repeat(width))), ...rows.map(format));
-  const count = (status: ScenarioResult['status']): number => results.filter((result) => result.status === status).length;
-  lines.push('', `${results.length} scenario(s): ${count('passed')} passed, ${count('failed')} failed, ${count('invalid')} invalid, ${count('error')} error(s)`, '');
+  const tally = (status: ScenarioResult['status']): number => results.filter((result) => result.status === status).length;
+  lines.push('', `${count(results.length, 'scenario')}: ${tally('passed')} passed, ${tally('failed')} failed, ${tally('invalid')} invalid, ${count(tally('error'), 'error')}`, '');
   return lines.join('\n');
 }

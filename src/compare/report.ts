@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { IoError, describeIoFailure } from '../errors.js';
+import { IoError, WavertError, describeIoFailure } from '../errors.js';
+import { writeFileAtomic } from '../output/atomic-file.js';
 import { reportKindOf } from '../report/report-kind.js';
 import { renderCompareHtml, renderCompareSvg } from './picture.js';
 import type { CompareResult, DepartureSnapshot } from './types.js';
@@ -9,8 +9,10 @@ export function writeCompareReport(path: string, result: CompareResult, snapshot
   const kind = reportKindOf(path);
   const text = kind === 'svg' ? renderCompareSvg(result, snapshots) : renderCompareHtml(result, snapshots);
   try {
-    writeFileSync(path, text);
+    // whole or not at all: a failed write leaves the earlier report as it was
+    writeFileAtomic(path, text);
   } catch (error) {
+    if (error instanceof WavertError) throw error;
     throw new IoError(`cannot write the report ${path}: ${describeIoFailure(error)}`);
   }
 }

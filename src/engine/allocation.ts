@@ -33,7 +33,7 @@ export function planNotificationBuffer(
   const countFailure = (): AllocationResult => refused(STATUS_INVALID_PARAMETER, requestedSizeInBytes, notificationCount, `notification count ${notificationCount} is outside 1…${MAX_NOTIFICATION_COUNT}`);
   const sizeFailure = (): AllocationResult => refused(STATUS_UNSUCCESSFUL, requestedSizeInBytes, notificationCount, blockAlignOnly
     ? `requested size ${requestedSizeInBytes} bytes is smaller than one ${blockAlign}-byte frame`
-    : `requested size ${requestedSizeInBytes} bytes is smaller than ${notificationCount} packet(s) of one ${blockAlign}-byte frame`);
+    : `requested size ${requestedSizeInBytes} bytes is smaller than ${notificationCount} packet${notificationCount === 1 ? '' : 's'} of one ${blockAlign}-byte frame`);
   if (blockAlignOnly) {
     if (!sizeOk) return sizeFailure();
     if (!countOk) return countFailure();

@@ -16,6 +16,7 @@ import type { Sink } from '../sinks/types.js';
 import { PlaybackControl } from './control.js';
 import { PlaybackGlitches, type PlaybackGlitch } from './glitches.js';
 import type { PlaybackOutput } from './output.js';
+import { count } from '../text/count.js';
 
 export type PlaybackMode = 'paced' | 'live';
 
@@ -234,7 +235,7 @@ async function playLive(options: PlaybackOptions): Promise<PlaybackResult> {
     session.recorder.glitch(glitch);
   };
   output.onSinkDrop = (startFrame, frameCount, timeNs) => {
-    addGlitch({ kind: 'sink-drop', startFrame, frameCount, timeNs, packetNumber: null, cause: `the sink was full: ${frameCount} frames could not be taken` });
+    addGlitch({ kind: 'sink-drop', startFrame, frameCount, timeNs, packetNumber: null, cause: `the sink was full: ${count(frameCount, 'frame')} could not be taken` });
   };
 
   // the DMA clock starts when the sink has started consuming: it is given a lead-in of silence and watched

@@ -1,1 +1,1 @@
-export { renderFile, type RenderPipeline, type RenderResult } from './render-file.js';
+export { renderFile, renderFileStoppable, type RenderPipeline, type RenderResult, type StopSource } from './render-file.js';

@@ -1,6 +1,7 @@
 import { framesToNs } from '../clock/time.js';
 import { STATUS_DATA_LATE_ERROR, STATUS_SUCCESS, statusName } from '../engine/status.js';
 import { packetRange, type CauseText, type GlitchKind, type GlitchList } from './glitches.js';
+import { count } from '../text/count.js';
 
 // Where each byte of the cyclic buffer came from, so that what the DMA plays can be judged: a packet that plays
 // the bytes its own accepted write put there is clean; anything else is a glitch of a named kind. Every copy into
@@ -214,7 +215,7 @@ export class GlitchDetector {
   fifoOvershoot(sizeInBytes: number, silent: boolean): void {
     if (!silent && this.fifoStartFrame >= 0 && this.fifoFrames > 0) {
       this.glitches.piece('eos-overshoot', this.fifoStartFrame, this.fifoFrames, this.fifoTimeNs, null,
-        `the hardware FIFO read ${sizeInBytes} bytes past the EOS point without silence fill: stale buffer bytes played`, null);
+        `the hardware FIFO read ${count(sizeInBytes, 'byte')} past the EOS point without silence fill: stale buffer bytes played`, null);
     }
     this.fifoStartFrame = -1;
     this.fifoFrames = 0;

@@ -1,5 +1,6 @@
 // The run's glitch list (DESIGN §13): every place a listener hears the output depart from what a punctual
 // client would have produced, as output frames of rendered.wav, with a kind and a cause in words.
+import { count } from '../text/count.js';
 
 export const glitchKinds = [
   'underflow-repeat', 'underflow-silence', 'overwrite-in-transfer', 'late-write-audio', 'unfilled-write',
@@ -150,7 +151,7 @@ export function packetRange(first: number | null, packets: number): string {
 /** One line per glitch for the text summary and the reports. */
 export function describeGlitch(glitch: Glitch, sampleRate: number): string {
   const ms = (glitch.timeNs / 1e6).toFixed(3);
-  const length = sampleRate > 0 ? `${glitch.frameCount} frames, ${((glitch.frameCount * 1000) / sampleRate).toFixed(3)} ms` : `${glitch.frameCount} frames`;
+  const length = sampleRate > 0 ? `${count(glitch.frameCount, 'frame')}, ${((glitch.frameCount * 1000) / sampleRate).toFixed(3)} ms` : count(glitch.frameCount, 'frame');
   const frames = glitch.frameCount === 0 ? `between frames ${glitch.startFrame - 1} and ${glitch.startFrame}` : `frames ${glitch.startFrame}–${glitch.startFrame + glitch.frameCount - 1} (${length})`;
   return `${glitch.kind} at ${ms} ms, ${frames}: ${glitch.cause}`;
 }

@@ -3,6 +3,7 @@ import type { SampleStats } from './samples.js';
 import { shortStatus, statusClassOf, type Timeline } from './timeline-model.js';
 import { MEMORY_TRACE_LABEL } from './timeline-trace.js';
 import { COLORS, escapeXml, readableTime } from './timeline-svg.js';
+import { count } from '../text/count.js';
 
 // The HTML report: one self-contained page (inline SVG, inline CSS, no script, no external reference)
 // with the timeline, the run summary, the glitch list and, for scenario runs, the script and its expectations.
@@ -68,9 +69,9 @@ function summaryTable(summary: RunSummary | null, timeline: Timeline): string {
     rows.push(`<tr><th>${escapeXml(name)}</th><td>${value}</td></tr>`);
   };
   const s = summary.stream;
-  if (summary.input) row('input', escapeXml(`${summary.input.file}: ${summary.input.format}${summary.input.frames === null ? '' : `, ${summary.input.frames} frames`}`));
+  if (summary.input) row('input', escapeXml(`${summary.input.file}: ${summary.input.format}${summary.input.frames === null ? '' : `, ${count(summary.input.frames, 'frame')}`}`));
   if (s) {
-    row('stream', escapeXml(`${s.bufferBytes} bytes${s.requestedBufferBytes !== s.bufferBytes ? ` (requested ${s.requestedBufferBytes})` : ''}, ${s.notifications} notifications, packets of ${s.packetBytes} bytes (${s.packetFrames} frames)`));
+    row('stream', escapeXml(`${s.bufferBytes} bytes${s.requestedBufferBytes !== s.bufferBytes ? ` (requested ${s.requestedBufferBytes})` : ''}, ${count(s.notifications, 'notification')}, packets of ${count(s.packetBytes, 'byte')} (${count(s.packetFrames, 'frame')})`));
     row('model', escapeXml(`profile ${s.profile}, underflow ${s.underflowPolicy}, EOS silence fill ${s.eosSilenceFill ? 'on' : 'off'}, FIFO ${s.fifoBytes} bytes, ${summary.clock} clock`));
   }
   row('packets', escapeXml(describePackets(summary)));
@@ -79,10 +80,10 @@ function summaryTable(summary: RunSummary | null, timeline: Timeline): string {
     .join('<br>');
   row('statuses', statuses || 'none');
   const underrun = summary.underrun;
-  if (underrun) row('underruns', escapeXml(`${underrun.events} events, ${underrun.packets} packets, ${underrun.frames} frames (${summary.underflowPolicy})`));
+  if (underrun) row('underruns', escapeXml(`${count(underrun.events, 'event')}, ${count(underrun.packets, 'packet')}, ${count(underrun.frames, 'frame')} (${summary.underflowPolicy})`));
   const eos = summary.eos;
-  row('end of stream', escapeXml(eos?.reached ? `packet ${eos.packetNumber}, last packet ${eos.eosPacketLength} bytes, at ${ms(eos.timeNs)}` : summary.neverEnded ? `never ended: ${summary.neverEnded}` : 'not reached'));
-  row('FIFO overshoot', escapeXml(`${summary.fifoOvershootBytes ?? 0} bytes`));
+  row('end of stream', escapeXml(eos?.reached ? `packet ${eos.packetNumber}, last packet ${count(eos.eosPacketLength ?? 0, 'byte')}, at ${ms(eos.timeNs)}` : summary.neverEnded ? `never ended: ${summary.neverEnded}` : 'not reached'));
+  row('FIFO overshoot', escapeXml(count(summary.fifoOvershootBytes ?? 0, 'byte')));
   rows.push(statsRow('write margin', summary.writeMarginNs));
   if (summary.clock === 'realtime') {
     rows.push(statsRow('notification lateness', summary.notificationLatenessNs));
@@ -93,7 +94,7 @@ function summaryTable(summary: RunSummary | null, timeline: Timeline): string {
   }
   if (summary.waveOut) row('waveOut', escapeXml(describeWaveOut(summary.waveOut)));
   if (summary.usb) row('USB', escapeXml(describeUsb(summary.usb)));
-  if (summary.output) row('output', escapeXml(`${summary.output.frames} frames, ${summary.output.durationSeconds.toFixed(3)} s`));
+  if (summary.output) row('output', escapeXml(`${count(summary.output.frames, 'frame')}, ${summary.output.durationSeconds.toFixed(3)} s`));
   row('model time', escapeXml(ms(summary.modelTimeNs ?? timeline.endNs)));
   return `<table class="summary">${rows.join('')}</table>`;
 }
@@ -127,7 +128,7 @@ function glitchTables(timeline: Timeline): string {
       const packets = u.packets > 1 ? `${u.firstPacketNumber}–${u.firstPacketNumber + u.packets - 1}` : String(u.firstPacketNumber);
       return `<tr><td class="num">${packets}</td><td class="num">${ms(u.startNs)}</td><td class="num">${ms(u.endNs)}</td><td class="num">${u.frames}</td><td>${u.policy}</td></tr>`;
     });
-    const more = timeline.underflowEvents > rows.length ? `<p class="note">${timeline.underflowEvents - rows.length} more underflow events are not listed.</p>` : '';
+    const more = timeline.underflowEvents > rows.length ? `<p class="note">${count(timeline.underflowEvents - rows.length, 'more underflow event')} not listed.</p>` : '';
     parts.push(`<h3>Underflows</h3><table class="underflows"><tr><th>packets</th><th>from</th><th>to</th><th>frames</th><th>policy</th></tr>${rows.join('')}</table>${more}`);
   }
   if (!hasList && timeline.gaps.length > 0) {
@@ -186,7 +187,7 @@ export function renderHtmlReport(timeline: Timeline, svg: string, scenario?: Rep
 <body>
 <header>
 <h1>${escapeXml(title)}</h1>
-<p class="meta">${timeline.label === MEMORY_TRACE_LABEL ? 'scenario run' : `trace ${escapeXml(timeline.label)}`} · ${timeline.writes} writes (${escapeXml(statuses || 'none')}) · ${timeline.glitchCount} glitch${timeline.glitchCount === 1 ? '' : 'es'} · ${timeline.underflowEvents} underflow events · ${timeline.eos ? `EOS at ${ms(timeline.eos.timeNs)}` : 'no EOS'}</p>
+<p class="meta">${timeline.label === MEMORY_TRACE_LABEL ? 'scenario run' : `trace ${escapeXml(timeline.label)}`} · ${count(timeline.writes, 'write')} (${escapeXml(statuses || 'none')}) · ${count(timeline.glitchCount, 'glitch', 'glitches')} · ${count(timeline.underflowEvents, 'underflow event')} · ${timeline.eos ? `EOS at ${ms(timeline.eos.timeNs)}` : 'no EOS'}</p>
 </header>
 <main>
 <section id="timeline"><h2>Timeline</h2>

@@ -2,7 +2,7 @@ export { RunRecorder, type UnderrunEvent, type PacketGlitchInput } from './recor
 export { glitchKinds, isGlitchKind, describeGlitch, type Glitch, type GlitchInput, type GlitchKind } from './glitches.js';
 export { SampleSet, type SampleStats } from './samples.js';
 export { buildSummary, formatSummary, type RunSummary, type SummaryContext } from './summary.js';
-export { createTraceWriter, createMemoryTrace, type TraceWriter } from './trace.js';
+export { abortTrace, createTraceWriter, createMemoryTrace, type TraceWriter } from './trace.js';
 export {
   buildTimeline, buildTimelineSync, writeReport, writeScenarioReport, writeScenarioReportSync, reportKindOf,
   type TimelineInput, type ReportKind, type ScenarioReportOptions,

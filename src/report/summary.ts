@@ -5,6 +5,7 @@ import { describeGlitch, glitchKinds, type Glitch, type GlitchKind } from './gli
 import type { SampleStats } from './samples.js';
 import type { WaveOutSummary } from '../client/waveout.js';
 import type { UsbSummary } from '../transport/usb-transport.js';
+import { count } from '../text/count.js';
 
 export interface SummaryContext {
   recorder: RunRecorder;
@@ -124,18 +125,18 @@ const ms = (ns: number | null): string => (ns === null ? '–' : `${(ns / 1e6).t
 export function formatSummary(summary: RunSummary): string {
   const s = summary.stream;
   const lines: string[] = [];
-  if (summary.input) lines.push(`input        ${summary.input.file}: ${summary.input.format}${summary.input.frames === null ? '' : `, ${summary.input.frames} frames`}`);
+  if (summary.input) lines.push(`input        ${summary.input.file}: ${summary.input.format}${summary.input.frames === null ? '' : `, ${count(summary.input.frames, 'frame')}`}`);
   const bufferNote = s.requestedBufferBytes === s.bufferBytes ? '' : ` (requested ${s.requestedBufferBytes})`;
-  lines.push(`stream       ${s.bufferBytes} bytes${bufferNote}, ${s.notifications} notifications${s.notificationCountExtension ? ' (model extension: the docs allow 1 or 2)' : ''}, packets of ${s.packetBytes} bytes (${s.packetFrames} frames)`);
-  lines.push(`             profile ${s.profile}, underflow ${s.underflowPolicy}, EOS fill ${s.eosSilenceFill ? 'on' : 'off'}, FIFO ${s.fifoBytes} bytes, ${summary.clock} clock`);
+  lines.push(`stream       ${s.bufferBytes} bytes${bufferNote}, ${count(s.notifications, 'notification')}${s.notificationCountExtension ? ' (model extension: the docs allow 1 or 2)' : ''}, packets of ${count(s.packetBytes, 'byte')} (${count(s.packetFrames, 'frame')})`);
+  lines.push(`             profile ${s.profile}, underflow ${s.underflowPolicy}, EOS fill ${s.eosSilenceFill ? 'on' : 'off'}, FIFO ${count(s.fifoBytes, 'byte')}, ${summary.clock} clock`);
   lines.push(`packets      ${describePackets(summary)}`);
   const statuses = Object.entries(summary.statuses).map(([name, count]) => `${name} ${count}`).join(', ');
   lines.push(`statuses     ${statuses || 'none'}`);
   const underrunList = summary.underrun.list.slice(0, 5).map((u) => `packet ${u.firstPacketNumber}${u.packets > 1 ? `–${u.firstPacketNumber + u.packets - 1}` : ''} at ${ms(u.timeNs)}`).join(', ');
-  lines.push(`underruns    ${summary.underrun.events} events, ${summary.underrun.frames} frames (${summary.underflowPolicy})${underrunList ? `: ${underrunList}${summary.underrun.events > 5 ? ', …' : ''}` : ''}`);
+  lines.push(`underruns    ${count(summary.underrun.events, 'event')}, ${count(summary.underrun.frames, 'frame')} (${summary.underflowPolicy})${underrunList ? `: ${underrunList}${summary.underrun.events > 5 ? ', …' : ''}` : ''}`);
   lines.push(...formatGlitches(summary));
   const eos = summary.eos.reached
-    ? `packet ${summary.eos.packetNumber}, length ${summary.eos.eosPacketLength} bytes, at ${ms(summary.eos.timeNs)}${summary.fifoOvershootBytes ? `; FIFO overshoot ${summary.fifoOvershootBytes} bytes` : ''}`
+    ? `packet ${summary.eos.packetNumber}, length ${count(summary.eos.eosPacketLength ?? 0, 'byte')}, at ${ms(summary.eos.timeNs)}${summary.fifoOvershootBytes ? `; FIFO overshoot ${count(summary.fifoOvershootBytes, 'byte')}` : ''}`
     : summary.neverEnded ? `never ended: ${summary.neverEnded}` : 'not reached';
   lines.push(`end          ${eos}`);
   const m = summary.writeMarginNs;
@@ -149,7 +150,7 @@ export function formatSummary(summary: RunSummary): string {
   }
   if (summary.waveOut) lines.push(`waveOut      ${describeWaveOut(summary.waveOut)}`);
   if (summary.usb) lines.push(`usb          ${describeUsb(summary.usb)}`);
-  lines.push(`output       ${summary.output.frames} frames, ${summary.output.durationSeconds.toFixed(3)} s`);
+  lines.push(`output       ${count(summary.output.frames, 'frame')}, ${summary.output.durationSeconds.toFixed(3)} s`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -167,7 +168,7 @@ export function formatGlitches(summary: Pick<RunSummary, 'glitches' | 'glitchCou
 
 /** Packets, notifications and writes; says why there can be one notification more than packets transferred. */
 export function describePackets(summary: Pick<RunSummary, 'packets' | 'notifications' | 'packetsWritten' | 'writes' | 'eos'>): string {
-  const base = `${summary.packets} transferred, ${summary.notifications} notifications, ${summary.packetsWritten} of ${summary.writes} writes accepted`;
+  const base = `${summary.packets} transferred, ${count(summary.notifications, 'notification')}, ${summary.packetsWritten} of ${count(summary.writes, 'write')} accepted`;
   if (summary.notifications > summary.packets && summary.eos?.reached) {
     return `${base} (the last notification marks the end of stream inside packet ${summary.eos.packetNumber}, which was not transferred whole)`;
   }
@@ -176,12 +177,12 @@ export function describePackets(summary: Pick<RunSummary, 'packets' | 'notificat
 
 /** One line about the waveOut side of a run (the text summary and the HTML report share it). */
 export function describeWaveOut(w: WaveOutSummary): string {
-  return `${w.headers} headers of ${w.headerBytes} bytes: ${w.headersDone} of ${w.headersWritten} writes DONE, ${w.starvedPackets} starved packets (${w.starvedFrames} frames of silence), ${w.loopRepeats} loop repeats, ${w.resets} resets`;
+  return `${count(w.headers, 'header')} of ${count(w.headerBytes, 'byte')}: ${w.headersDone} of ${count(w.headersWritten, 'write')} DONE, ${count(w.starvedPackets, 'starved packet')} (${count(w.starvedFrames, 'frame')} of silence), ${count(w.loopRepeats, 'loop repeat')}, ${count(w.resets, 'reset')}`;
 }
 
 /** One line about the USB isochronous pipe of a run. */
 export function describeUsb(u: UsbSummary): string {
   const perFrame = u.bytesPerFrame.min === null ? '–' : `${u.bytesPerFrame.min}–${u.bytesPerFrame.max}`;
   const failures = Object.entries(u.failures).map(([name, count]) => `${name} ${count}`).join(', ');
-  return `${u.speed} speed, interval ${u.interval}, ${u.maxBytesPerInterval} bytes max: ${u.frames} frames (${perFrame} bytes each), ${u.emptyFrames} empty, ${u.discontinuities} discontinuities${failures ? `; failed writes: ${failures}` : ''}`;
+  return `${u.speed} speed, interval ${u.interval}, ${count(u.maxBytesPerInterval, 'byte')} max: ${count(u.frames, 'frame')} (${perFrame} bytes each), ${u.emptyFrames} empty, ${count(u.discontinuities, 'discontinuity', 'discontinuities')}${failures ? `; failed writes: ${failures}` : ''}`;
 }

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { IoError, describeIoFailure } from '../errors.js';
+import { IoError, WavertError, describeIoFailure } from '../errors.js';
+import { makeFolders, writeFileAtomic } from '../output/atomic-file.js';
 import type { RunSummary } from './summary.js';
 import { reportKindOf, type ReportKind } from './report-kind.js';
 
@@ -70,13 +71,12 @@ export async function writeReport(outputPath: string, input: TimelineInput): Pro
 }
 
 function writeWhole(path: string, text: string): void {
-  const temporary = `${path}.${process.pid}.tmp`;
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(temporary, text);
-    renameSync(temporary, path);
+    makeFolders(dirname(path));
+    // a symlink planted where the report goes is replaced, never written through
+    writeFileAtomic(path, text, { followSymlinks: false });
   } catch (error) {
-    rmSync(temporary, { force: true });
+    if (error instanceof WavertError) throw error;
     throw new IoError(`cannot write the report ${path}: ${describeIoFailure(error)}`);
   }
 }

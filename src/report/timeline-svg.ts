@@ -2,6 +2,7 @@ import {
   STATUS_CLASS_BY_SEVERITY, shortStatus,
   type PanelData, type Timeline, type TransportGap, type UnderflowSpan, type WriteStatusClass,
 } from './timeline-model.js';
+import { count } from '../text/count.js';
 
 // The timeline as one SVG document written by hand: a fixed-width page, one panel per time range,
 // lanes top to bottom (KS state, DMA position in the cyclic buffer with the writes into their slots,
@@ -153,8 +154,8 @@ function headerLines(timeline: Timeline): { title: string; lines: string[]; desc
   ];
   const statuses = Object.entries(timeline.statusCounts).map(([name, count]) => `${shortStatus(name)} ${count}`).join(', ');
   const eos = timeline.eos ? `EOS at ${readableTime(timeline.eos.timeNs)} (packet ${timeline.eos.packetNumber})` : 'no EOS';
-  const overshoot = timeline.overshoot ? `, FIFO overshoot ${timeline.overshoot.bytes} bytes` : '';
-  lines.push(`${timeline.writes} writes (${statuses || 'none'}) · ${timeline.notifications} notifications · ${glitchText(timeline)} · ${timeline.underflowEvents} underflow event${timeline.underflowEvents === 1 ? '' : 's'} · ${eos}${overshoot} · ${modelTimeText(timeline)}`);
+  const overshoot = timeline.overshoot ? `, FIFO overshoot ${count(timeline.overshoot.bytes, 'byte')}` : '';
+  lines.push(`${count(timeline.writes, 'write')} (${statuses || 'none'}) · ${count(timeline.notifications, 'notification')} · ${glitchText(timeline)} · ${count(timeline.underflowEvents, 'underflow event')} · ${eos}${overshoot} · ${modelTimeText(timeline)}`);
   const windows = timeline.panels.filter((panel) => panel.kind === 'window');
   const notes: string[] = [];
   if (windows.length > 0) {
@@ -446,7 +447,7 @@ function drawEvents(svg: SvgBuilder, timeline: Timeline, panel: PanelData, lanes
     const span = run.span;
     const data = span ? ` data-first-packet="${span.firstPacketNumber}" data-packets="${span.packets}" data-start-ns="${span.startNs}" data-end-ns="${span.endNs}"` : '';
     const title = span
-      ? `underflow (${span.policy}): packet${span.packets > 1 ? `s ${span.firstPacketNumber}–${span.firstPacketNumber + span.packets - 1}` : ` ${span.firstPacketNumber}`}, ${span.frames} frames, ${formatTime(span.startNs, 1e3)} – ${formatTime(span.endNs, 1e3)}; ${span.policy === 'repeat' ? 'the DMA replayed stale buffer contents' : 'the DMA played silence'}`
+      ? `underflow (${span.policy}): packet${span.packets > 1 ? `s ${span.firstPacketNumber}–${span.firstPacketNumber + span.packets - 1}` : ` ${span.firstPacketNumber}`}, ${count(span.frames, 'frame')}, ${formatTime(span.startNs, 1e3)} – ${formatTime(span.endNs, 1e3)}; ${span.policy === 'repeat' ? 'the DMA replayed stale buffer contents' : 'the DMA played silence'}`
       : `underflow (${run.policy})`;
     svg.add(`<rect class="underflow ${run.policy}"${data} x="${r(run.x1)}" y="${r(spanTop)}" width="${r(run.x2 - run.x1)}" height="${r(spanHeight)}" fill="${fill}" stroke="${run.policy === 'repeat' ? COLORS.underflowRepeat : COLORS.underflowSilence}" stroke-width="0.8"><title>${escapeXml(title)}</title></rect>`);
     const packets = span ? (span.packets > 1 ? `${span.firstPacketNumber}–${span.firstPacketNumber + span.packets - 1}` : String(span.firstPacketNumber)) : '';
@@ -467,7 +468,7 @@ function drawEvents(svg: SvgBuilder, timeline: Timeline, panel: PanelData, lanes
     const xs = visible(panel, overshoot.startNs, overshoot.endNs);
     if (xs) {
       const width = Math.max(1.5, xs[1] - xs[0]);
-      svg.add(`<rect class="fifo-overshoot" data-start-ns="${overshoot.startNs}" data-end-ns="${overshoot.endNs}" data-bytes="${overshoot.bytes}" x="${r(xs[0])}" y="${r(spanTop)}" width="${r(width)}" height="${r(spanHeight)}" fill="${COLORS.overshoot}" fill-opacity="0.75"><title>${escapeXml(`FIFO overshoot: ${overshoot.bytes} bytes (${overshoot.frames} frames) of ${overshoot.silent ? 'silence' : 'stale buffer contents'} played after EOS`)}</title></rect>`);
+      svg.add(`<rect class="fifo-overshoot" data-start-ns="${overshoot.startNs}" data-end-ns="${overshoot.endNs}" data-bytes="${overshoot.bytes}" x="${r(xs[0])}" y="${r(spanTop)}" width="${r(width)}" height="${r(spanHeight)}" fill="${COLORS.overshoot}" fill-opacity="0.75"><title>${escapeXml(`FIFO overshoot: ${count(overshoot.bytes, 'byte')} (${count(overshoot.frames, 'frame')}) of ${overshoot.silent ? 'silence' : 'stale buffer contents'} played after EOS`)}</title></rect>`);
       if (height > 40) {
         const label = `FIFO +${overshoot.bytes} B`;
         const labelWidth = label.length * 6.2;
@@ -532,7 +533,7 @@ function drawEos(svg: SvgBuilder, timeline: Timeline, panel: PanelData, lanes: L
   const xs = visible(panel, eos.timeNs, eos.timeNs);
   if (!xs) return;
   const x = xs[0];
-  const title = `EOS at ${formatTime(eos.timeNs, 1e3)}: packet ${eos.packetNumber}, last packet ${eos.eosPacketLength} bytes, DMA position ${eos.positionFrames} frames`;
+  const title = `EOS at ${formatTime(eos.timeNs, 1e3)}: packet ${eos.packetNumber}, last packet ${count(eos.eosPacketLength, 'byte')}, DMA position ${count(eos.positionFrames, 'frame')}`;
   svg.add(`<line class="eos" data-time-ns="${eos.timeNs}" data-packet="${eos.packetNumber}" x1="${r(x)}" y1="${r(lanes.state[0])}" x2="${r(x)}" y2="${r(lanes.bottom)}" stroke="${COLORS.eos}" stroke-width="1.5" stroke-dasharray="5 3"><title>${escapeXml(title)}</title></line>`);
   const labelX = x + 40 > PLOT_LEFT + PLOT_WIDTH ? x - 4 : x + 4;
   svg.text(labelX, lanes.dma[0] + 12, 'EOS', `font-size="10.5" font-weight="bold"${labelX < x ? ' text-anchor="end"' : ''} stroke="#ffffff" stroke-width="3" paint-order="stroke"`);

@@ -1,11 +1,15 @@
 // Checks a run against the scenario's expectations; each result says what was expected and what happened.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { makeFolders } from '../output/atomic-file.js';
+import { basename, dirname, join, relative, resolve, isAbsolute } from 'node:path';
+import { ScenarioError } from '../errors.js';
+import { quoted } from '../output/names.js';
 import type { RunSummary } from '../report/summary.js';
 import { silenceByte, WavReader, WavWriter, type WavFormat } from '../wav/index.js';
 import type { CountExpectation, GlitchExpectation, RangeExpectation, Scenario } from './model.js';
 import type { Glitch, GlitchKind } from '../report/glitches.js';
+import { count } from '../text/count.js';
 
 export interface ExpectationResult {
   name: string;
@@ -70,7 +74,15 @@ function sectionCount(summary: RunSummary, name: string): number {
   return value;
 }
 
-export function checkExpectations(scenario: Scenario, outcome: RunOutcome, updateGolden: boolean): ExpectationResult[] {
+/** With --update-golden: the folders a golden WAV may be written in (besides the scenario's own). */
+export interface GoldenPolicy {
+  update: boolean;
+  /** The scenario library (folders named on the command line) and --golden-dir. */
+  roots: readonly string[];
+}
+
+export function checkExpectations(scenario: Scenario, outcome: RunOutcome, golden: GoldenPolicy | boolean): ExpectationResult[] {
+  const policy: GoldenPolicy = typeof golden === 'boolean' ? { update: golden, roots: [] } : golden;
   const results: ExpectationResult[] = [];
   const { summary } = outcome;
   const expect = scenario.expect;
@@ -95,11 +107,14 @@ export function checkExpectations(scenario: Scenario, outcome: RunOutcome, updat
     results.push({ name: 'waveOut.doneOrder', line: expect.doneOrder.position.line, expected: expect.doneOrder.value.join(', '), actual: actual.join(', '), held: actual.join(',') === expect.doneOrder.value.join(',') });
   }
   if (expect.glitches) results.push(checkGlitches(expect.glitches.value, expect.glitches.position.line, summary));
-  if (expect.goldenWav) results.push(checkGolden(expect.goldenWav.path, expect.goldenWav.position.line, outcome, updateGolden));
+  if (expect.goldenWav) {
+    if (policy.update) assertGoldenWritable(scenario, expect.goldenWav.path, [scenario.directory, ...policy.roots]);
+    results.push(checkGolden(expect.goldenWav.path, expect.goldenWav.position.line, outcome, policy.update));
+  }
   if (scenario.timeline.length > 0) {
     const notRun = outcome.actionsNotRun;
     results.push({
-      name: 'timeline', line: 0, expected: `all ${scenario.timeline.length} action(s) run`,
+      name: 'timeline', line: 0, expected: `all ${count(scenario.timeline.length, 'action')} run`,
       actual: notRun.length === 0 ? 'all run' : `not run: ${notRun.join(', ')}`, held: notRun.length === 0,
     });
   }
@@ -135,7 +150,7 @@ function checkRange(index: number, range: RangeExpectation, outcome: RunOutcome)
   const name = `ranges[${index}]`;
   const expected = `output frames ${range.firstFrame}–${range.lastFrame} ${label}`;
   const result = (held: boolean, actual: string): ExpectationResult => ({ name, line: range.position.line, expected, actual, held });
-  if (range.lastFrame >= outputFrames) return result(false, `the output has only ${outputFrames} frames`);
+  if (range.lastFrame >= outputFrames) return result(false, `the output has only ${count(outputFrames, 'frame')}`);
   const frameAt = (bytes: Buffer, frame: number): Buffer => bytes.subarray(frame * blockAlign, (frame + 1) * blockAlign);
   const silence = silenceByte(format);
   const isSilent = (frame: number): boolean => frameAt(output, frame).every((byte) => byte === silence);
@@ -165,7 +180,7 @@ function checkRange(index: number, range: RangeExpectation, outcome: RunOutcome)
       const inputFrames = input.length / blockAlign;
       for (let frame = range.firstFrame; frame <= range.lastFrame; frame++) {
         const inputFrame = firstInputFrame + frame - range.firstFrame;
-        if (inputFrame >= inputFrames) return result(false, `the input has only ${inputFrames} frames`);
+        if (inputFrame >= inputFrames) return result(false, `the input has only ${count(inputFrames, 'frame')}`);
         if (!frameAt(output, frame).equals(frameAt(input, inputFrame))) return result(false, `output frame ${frame} differs from input frame ${inputFrame}`);
       }
       return result(true, 'equal');
@@ -173,11 +188,39 @@ function checkRange(index: number, range: RangeExpectation, outcome: RunOutcome)
   }
 }
 
+/** The real path `path` would have: its deepest existing ancestor resolved through symlinks, plus the rest. */
+function realPathOf(path: string): string {
+  let existing = resolve(path);
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      return join(realpathSync(existing), ...rest);
+    } catch {
+      const parent = dirname(existing);
+      if (parent === existing) return resolve(path);
+      rest.unshift(basename(existing));
+      existing = parent;
+    }
+  }
+}
+
+/** --update-golden writes only inside the scenario's folder, the library or --golden-dir, whatever the path says. */
+function assertGoldenWritable(scenario: Scenario, path: string, roots: readonly string[]): void {
+  const real = realPathOf(path);
+  const inside = roots.some((root) => {
+    const within = relative(realPathOf(root), real);
+    return within !== '' && !within.startsWith('..') && !isAbsolute(within);
+  });
+  if (!inside) {
+    throw new ScenarioError(`${scenario.file}: expect.goldenWav ${quoted(path)} is outside the scenario's folder and the scenario library; --update-golden writes there only with --golden-dir naming a folder that holds it`);
+  }
+}
+
 function checkGolden(path: string, line: number, outcome: RunOutcome, updateGolden: boolean): ExpectationResult {
   const expected = `rendered.wav equals ${path}`;
   if (updateGolden) {
-    mkdirSync(dirname(path), { recursive: true });
-    const writer = WavWriter.create(path, outcome.format);
+    makeFolders(dirname(path));
+    const writer = WavWriter.create(path, outcome.format, { followSymlinks: false });
     writer.write(outcome.output);
     writer.close();
     return { name: 'goldenWav', line, expected, actual: 'golden written (--update-golden)', held: true };

@@ -1,6 +1,7 @@
 // JUnit XML for CI systems: one testcase per scenario; failed expectations as <failure>, invalid or crashed
 // scenarios as <error>.
 import type { ScenarioResult } from './runner.js';
+import { count } from '../text/count.js';
 import { describeGlitch } from '../report/glitches.js';
 
 export function escapeXml(text: string): string {
@@ -57,7 +58,7 @@ export function junitXml(results: readonly ScenarioResult[], suiteName = 'wavert
     lines.push(...glitchLines);
     if (result.status === 'failed') {
       const failed = failureLines(result);
-      lines.push(`      <failure type="expectation" message="${escapeXml(`${failed.length} expectation(s) failed`)}">${escapeXml(failed.join('\n'))}</failure>`);
+      lines.push(`      <failure type="expectation" message="${escapeXml(`${count(failed.length, 'expectation')} failed`)}">${escapeXml(failed.join('\n'))}</failure>`);
     } else {
       const message = result.message ?? result.status;
       lines.push(`      <error type="${result.status}" message="${escapeXml(message.split('\n')[0]!)}">${escapeXml(message)}</error>`);

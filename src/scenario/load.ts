@@ -2,10 +2,11 @@
 // messages, and resolves it into a Scenario. Every problem in the file is reported, not just the first.
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { isAlias, isCollection, isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { msToNs } from '../clock/time.js';
 import type { LatencySpec } from '../client/latency.js';
 import { ScenarioError, WavertError, describeIoFailure } from '../errors.js';
+import { quoted } from '../output/names.js';
 import { fifoBytesProblem, resolveStreamConfig, type ClientConfig, type StreamConfig, type TransportConfig } from '../session/config.js';
 import type { UsbSpeed } from '../transport/index.js';
 import { pcmFormat, WavReader, type WavFormat } from '../wav/index.js';
@@ -16,8 +17,15 @@ import type { CountExpectation, Expectations, InputSpec, RangeExpectation, Scena
 import { scenarioSpec } from './schema.js';
 import { deriveSeed } from './seeds.js';
 import { formatProblem, NodeValidator, type Position } from './validate.js';
+import { count } from '../text/count.js';
 
-const MAX_SCENARIO_FILE_BYTES = 4 * 1024 * 1024;
+/** Document limits: a scenario is a short script, and these keep loading fast and small whatever the file holds. */
+export const MAX_SCENARIO_FILE_BYTES = 1024 * 1024;
+export const MAX_SCENARIO_ALIASES = 100;
+export const MAX_SCENARIO_DEPTH = 64;
+export const MAX_SCENARIO_NODES = 200_000;
+/** A file with thousands of mistakes is not helped by thousands of lines. */
+const MAX_PROBLEMS_LISTED = 50;
 /** More packets than this in one run is a mistake (a one-frame buffer for minutes of audio), not a scenario. */
 export const MAX_PACKETS_PER_RUN = 5_000_000;
 export const DEFAULT_SEED = 1;
@@ -37,15 +45,29 @@ export function scenarioNameFromFile(file: string): string {
 export function loadScenario(path: string, file: string = path): Scenario {
   let text: string;
   try {
-    const size = statSync(path).size;
-    if (size > MAX_SCENARIO_FILE_BYTES) throw new ScenarioError(`${file}: the scenario file is ${size} bytes; the limit is ${MAX_SCENARIO_FILE_BYTES}`);
+    const stats = statSync(path);
+    // a FIFO or a device would block or never end: a scenario is a file
+    if (!stats.isFile()) throw new ScenarioError(`${file}: the scenario is not a regular file`);
+    if (stats.size > MAX_SCENARIO_FILE_BYTES) throw new ScenarioError(`${file}: the scenario file is ${stats.size} bytes; the limit is ${MAX_SCENARIO_FILE_BYTES}`);
     text = readFileSync(path, 'utf8');
+    if (Buffer.byteLength(text) > MAX_SCENARIO_FILE_BYTES) throw new ScenarioError(`${file}: the scenario file is larger than the limit of ${MAX_SCENARIO_FILE_BYTES} bytes`);
   } catch (error) {
     if (error instanceof WavertError) throw error;
     throw new ScenarioError(`${file}: cannot read the scenario file (${describeIoFailure(error)})`);
   }
+  if (flowDepth(text) > MAX_SCENARIO_DEPTH) throw new ScenarioError(`${file}: the document nests too deeply (the limit is ${MAX_SCENARIO_DEPTH} levels)`);
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  let document: Document;
+  try {
+    // duplicate keys are found by the validator in linear time (the parser's own check is quadratic)
+    document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true });
+  } catch (error) {
+    if (error instanceof RangeError) throw new ScenarioError(`${file}: the document nests too deeply (the limit is ${MAX_SCENARIO_DEPTH} levels)`);
+    throw error;
+  }
+  if (document.errors.some((error) => /call stack/i.test(error.message))) {
+    throw new ScenarioError(`${file}: the document nests too deeply (the limit is ${MAX_SCENARIO_DEPTH} levels)`);
+  }
   if (document.errors.length > 0) {
     const lines = document.errors.map((error) => {
       const at = lineCounter.linePos(error.pos[0]);
@@ -54,6 +76,7 @@ export function loadScenario(path: string, file: string = path): Scenario {
     });
     throw new ScenarioError(lines.join('\n'));
   }
+  checkDocumentLimits(document, file, lineCounter);
   const validator = new NodeValidator(document, lineCounter);
   const raw = validator.check(document.contents, scenarioSpec, '', { line: 1, column: 1 }) as Raw | undefined;
   const problems = validator.problems;
@@ -66,9 +89,60 @@ export function loadScenario(path: string, file: string = path): Scenario {
   if (raw !== undefined) scenario = resolveScenario(file, directory, raw, at, semantic);
   if (problems.length > 0 || scenario === undefined) {
     const sorted = [...problems].sort((a, b) => a.position.line - b.position.line || a.position.column - b.position.column);
-    throw new ScenarioError(sorted.map((problem) => formatProblem(file, problem)).join('\n'));
+    const shown = sorted.slice(0, MAX_PROBLEMS_LISTED).map((problem) => formatProblem(file, problem));
+    if (sorted.length > MAX_PROBLEMS_LISTED) shown.push(`${file}: … and ${sorted.length - MAX_PROBLEMS_LISTED} more problems`);
+    throw new ScenarioError(shown.join('\n'));
   }
   return scenario;
+}
+
+/** The deepest nesting of flow brackets ([ and {), so that a hostile document never reaches the recursive parser. */
+function flowDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x5b || code === 0x7b) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+    } else if ((code === 0x5d || code === 0x7d) && depth > 0) {
+      depth--;
+    }
+  }
+  return deepest;
+}
+
+/** Aliases, nesting and node count bounded before validation, so no document costs more than its size. */
+function checkDocumentLimits(document: Document, file: string, lineCounter: LineCounter): void {
+  const duplicateKey = (key: unknown): never => {
+    const at = lineCounter.linePos((key as { range?: [number] }).range?.[0] ?? 0);
+    throw new ScenarioError(`${file}:${at.line}:${at.col}: not valid ${extname(file) === '.json' ? 'JSON/YAML' : 'YAML'}: Map keys must be unique`);
+  };
+  let aliases = 0;
+  let nodes = 0;
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: document.contents, depth: 1 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    if (node === null || node === undefined) continue;
+    if (++nodes > MAX_SCENARIO_NODES) throw new ScenarioError(`${file}: the document has more than ${MAX_SCENARIO_NODES} values; a scenario is a short script`);
+    if (isAlias(node) && ++aliases > MAX_SCENARIO_ALIASES) throw new ScenarioError(`${file}: the document uses more than ${MAX_SCENARIO_ALIASES} aliases (*name); the limit keeps loading fast`);
+    if (!isCollection(node)) continue;
+    if (depth > MAX_SCENARIO_DEPTH) throw new ScenarioError(`${file}: the document nests too deeply (the limit is ${MAX_SCENARIO_DEPTH} levels)`);
+    // duplicate keys in linear time (the parser's own check compares every key with every other)
+    const keys = isMap(node) ? new Set<unknown>() : null;
+    for (const item of node.items as unknown[]) {
+      if (isPair(item)) {
+        const key = isScalar(item.key) ? item.key.value : item.key;
+        if (keys !== null && isScalar(item.key)) {
+          if (keys.has(key)) duplicateKey(item.key);
+          keys.add(key);
+        }
+        stack.push({ node: item.key, depth: depth + 1 }, { node: item.value, depth: depth + 1 });
+      } else {
+        stack.push({ node: item, depth: depth + 1 });
+      }
+    }
+  }
 }
 
 type Semantic = (path: string, expected: string, found: string) => void;
@@ -160,10 +234,15 @@ function resolveInput(directory: string, raw: Raw, seed: number, semantic: Seman
     const path = resolve(directory, raw.path as string);
     let reader: WavReader | undefined;
     try {
+      // a FIFO or a device would block the run or never end; a scenario replays a file
+      if (!statSync(path).isFile()) {
+        semantic('input.path', 'a regular WAV file', `${quoted(String(raw.path))}, which is not a regular file (a FIFO, a device or a folder)`);
+        return undefined;
+      }
       reader = WavReader.open(path);
       return { spec: { type: 'file', path }, format: reader.format, frames: reader.frameCount ?? 0 };
     } catch (error) {
-      semantic('input.path', 'a readable WAV file', error instanceof Error ? error.message : String(error));
+      semantic('input.path', 'a readable WAV file', error instanceof WavertError ? error.message : `cannot open ${quoted(String(raw.path))}: ${describeIoFailure(error)}`);
       return undefined;
     } finally {
       reader?.close();
@@ -232,7 +311,7 @@ function checkStreamFits(format: WavFormat, frames: number, stream: StreamConfig
   const granule = Math.max(1, config.notifications) * format.blockAlign;
   const sizePath = stream.bufferBytes !== undefined ? 'stream.bufferBytes' : stream.bufferMs !== undefined ? 'stream.bufferMs' : 'stream';
   if (config.requestedBufferBytes < granule) {
-    semantic(sizePath, `a buffer of at least ${granule} bytes (${Math.max(1, config.notifications)} packet(s) of one ${format.blockAlign}-byte frame)`, `${config.requestedBufferBytes} bytes`);
+    semantic(sizePath, `a buffer of at least ${granule} bytes (${count(Math.max(1, config.notifications), 'packet')} of one ${format.blockAlign}-byte frame)`, `${config.requestedBufferBytes} bytes`);
     return;
   }
   const packetFrames = Math.floor(config.requestedBufferBytes / granule);

@@ -1,10 +1,12 @@
 // Runs scenarios in parallel on worker threads. A scenario that crashes its worker, exhausts its memory or
-// runs past the time limit becomes that scenario's error; the pool replaces the worker and goes on.
+// runs past the time limit (loading included) becomes that scenario's error; the pool replaces the worker and
+// goes on, and removes what the stopped scenario had begun to write.
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
+import { clearScenarioOutputs } from './output-folder.js';
 import type { ScenarioResult } from './runner.js';
-import type { WorkerJob } from './worker.js';
+import type { WorkerJob, WorkerMessage } from './worker.js';
 
 export interface PoolOptions {
   jobs?: number;
@@ -15,72 +17,128 @@ export interface PoolOptions {
   onResult?(result: ScenarioResult): void;
 }
 
+/** What `check` finds: the scenario's name (it names the output folder), or why it cannot run. */
+export type CheckOutcome = { name: string; result: null } | { name: null; result: ScenarioResult };
+
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
 export function defaultJobCount(): number {
   return availableParallelism();
 }
 
+/** Workers still running; `stopAllWorkers` ends them and cleans their scenarios' folders (Ctrl-C). */
+const running = new Set<{ stop(): void }>();
+
+export function stopAllWorkers(): void {
+  for (const worker of [...running]) worker.stop();
+}
+
+type Files = ReadonlyArray<{ path: string; file: string }>;
+
+/** Loads each scenario in a worker under the time limit (a FIFO input or a hostile document cannot hang the run). */
+export function checkInPool(files: Files, poolOptions: PoolOptions): Promise<CheckOutcome[]> {
+  return pooled<CheckOutcome>(files, 'check', { outDir: '' }, poolOptions, (index, message, wallMs) => ({
+    name: null, result: crashResult(files[index]!.file, message, wallMs),
+  }));
+}
+
 /** Runs each scenario file (`path`, named `file` in messages); results come back in the order of `files`. */
-export function runInPool(files: ReadonlyArray<{ path: string; file: string }>, runOptions: WorkerJob['options'], poolOptions: PoolOptions): Promise<ScenarioResult[]> {
-  const results: ScenarioResult[] = new Array(files.length);
+export function runInPool(files: Files, runOptions: WorkerJob['options'], poolOptions: PoolOptions): Promise<ScenarioResult[]> {
+  return pooled<ScenarioResult>(files, 'run', runOptions, { ...poolOptions }, (index, message, wallMs) => crashResult(files[index]!.file, message, wallMs), poolOptions.onResult);
+}
+
+function crashResult(file: string, message: string, wallMs: number): ScenarioResult {
+  return { name: file, file, status: 'error', message, expectations: [], outputDir: null, wallMs, brief: null };
+}
+
+function pooled<T>(
+  files: Files, kind: WorkerJob['kind'], runOptions: WorkerJob['options'], poolOptions: PoolOptions,
+  crashed: (index: number, message: string, wallMs: number) => T, onResult?: (result: T) => void,
+): Promise<T[]> {
+  const results: T[] = new Array(files.length);
   if (files.length === 0) return Promise.resolve(results);
   const workerCount = Math.max(1, Math.min(poolOptions.jobs ?? defaultJobCount(), files.length));
   let nextJob = 0;
   let finished = 0;
+  let stopping = false;
   return new Promise((resolve) => {
-    const complete = (index: number, result: ScenarioResult): void => {
+    const complete = (index: number, result: T): void => {
       if (results[index] !== undefined) return;
       results[index] = result;
       finished++;
-      poolOptions.onResult?.(result);
+      onResult?.(result);
       if (finished === files.length) resolve(results);
     };
     const startWorker = (): void => {
-      if (nextJob >= files.length) return;
+      if (nextJob >= files.length || stopping) return;
       const worker = new Worker(WORKER_URL, { resourceLimits: { maxOldGenerationSizeMb: poolOptions.maxHeapMb ?? 2048 } });
       let current = -1;
+      let folder: string | null = null;
       let startedAt = 0;
       let timer: NodeJS.Timeout | undefined;
+      let startUpTimer: NodeJS.Timeout | undefined;
       let retired = false;
-      const crashed = (message: string): void => {
-        if (retired) return;
+      const handle = {
+        stop: () => {
+          stopping = true;
+          fail('was stopped (interrupted)');
+        },
+      };
+      running.add(handle);
+      const retire = (): void => {
         retired = true;
+        clearTimeout(startUpTimer);
+        running.delete(handle);
         if (timer) clearTimeout(timer);
-        if (current >= 0) {
-          complete(current, {
-            name: files[current]!.file, file: files[current]!.file, status: 'error', message, expectations: [], outputDir: null,
-            wallMs: performance.now() - startedAt, brief: null,
-          });
-        }
         void worker.terminate();
+      };
+      const fail = (message: string): void => {
+        if (retired) return;
+        retire();
+        if (folder !== null) clearScenarioOutputs(folder, true);
+        if (current >= 0) complete(current, crashed(current, message, performance.now() - startedAt));
+        // the rest of the queue still gets an answer when the pool is being stopped
+        if (stopping) {
+          while (nextJob < files.length) complete(nextJob, crashed(nextJob++, 'was not run (interrupted)', 0));
+          return;
+        }
         startWorker();
       };
       const dispatch = (): void => {
-        if (nextJob >= files.length) {
-          retired = true;
-          void worker.terminate();
+        if (nextJob >= files.length || stopping) {
+          retire();
           return;
         }
         current = nextJob++;
+        folder = null;
         startedAt = performance.now();
-        timer = setTimeout(() => crashed(`did not finish within ${poolOptions.timeoutMs / 1000} s of wall-clock time (stopped)`), poolOptions.timeoutMs);
-        const job: WorkerJob = { id: current, path: files[current]!.path, file: files[current]!.file, options: runOptions };
+        timer = setTimeout(() => fail(`did not finish within ${poolOptions.timeoutMs / 1000} s of wall-clock time (stopped)`), poolOptions.timeoutMs);
+        const job: WorkerJob = { id: current, kind, path: files[current]!.path, file: files[current]!.file, options: runOptions };
         worker.postMessage(job);
       };
-      worker.on('message', (message: { id: number; result: ScenarioResult }) => {
+      worker.on('message', (message: WorkerMessage) => {
+        if (retired) return;
+        if (message.ready) {
+          clearTimeout(startUpTimer);
+          dispatch();
+          return;
+        }
+        if (message.folder !== undefined) {
+          folder = message.folder;
+          return;
+        }
         if (timer) clearTimeout(timer);
-        complete(message.id, message.result);
+        complete(message.id, message.outcome as T);
         current = -1;
         dispatch();
       });
-      worker.on('error', (error) => crashed(`the scenario crashed its worker: ${error.message}`));
+      worker.on('error', (error) => fail(`the scenario crashed its worker: ${error.message}`));
       worker.on('exit', (code) => {
-        if (!retired) crashed(`the scenario's worker exited with code ${code}`);
+        if (!retired) fail(`the scenario's worker exited with code ${code}`);
       });
-      dispatch();
+      // the time limit is the scenario's, not the thread's start-up: the first job goes once the worker said ready
+      startUpTimer = setTimeout(() => fail(`the scenario's worker did not start within ${poolOptions.timeoutMs / 1000} s`), Math.max(poolOptions.timeoutMs, 30_000));
     };
     for (let i = 0; i < workerCount; i++) startWorker();
   });
 }
-

@@ -1,7 +1,6 @@
 // Runs one scenario: input, session, timeline, then rendered.wav, trace.ndjson and summary.json in its
 // output folder, and the expectations checked. Never throws: every outcome is a ScenarioResult.
 import type { Glitch } from '../report/glitches.js';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { EventPriority } from '../clock/scheduler.js';
@@ -11,7 +10,8 @@ import { framesToNs } from '../clock/time.js';
 import { createLatencySampler } from '../client/latency.js';
 import { STATUS_SUCCESS, statusName, type DmaOutput, type DriverProfile, type NtStatus } from '../engine/index.js';
 import { ScenarioError, WavertError } from '../errors.js';
-import { createTraceWriter, type RunSummary, type TraceWriter } from '../report/index.js';
+import { abortTrace, createTraceWriter, type RunSummary, type TraceWriter } from '../report/index.js';
+import { writeFileAtomic } from '../output/index.js';
 import { Session } from '../session/session.js';
 import type { Sink } from '../sinks/types.js';
 import { formatDescription, WavWriter, type WavFormat } from '../wav/index.js';
@@ -21,6 +21,8 @@ import { loadScenario, RUN_MARGIN_NS } from './load.js';
 import type { Scenario, TimelineEntry } from './model.js';
 import { deriveSeed } from './seeds.js';
 import { MemorySource, renderSignal } from './signals.js';
+import { clearScenarioOutputs, guardScenarioOutputs, prepareScenarioFolder, scenarioFolderPath } from './output-folder.js';
+import { budgetRun, MAX_OUTPUT_BYTES, timelineExtraNs } from './budget.js';
 
 const TWO_POW_32 = 0x1_0000_0000;
 const MAX_INPUT_BYTES = 512 * 1024 * 1024;
@@ -35,9 +37,14 @@ export interface ScenarioRunOptions {
   /** Each scenario writes into `<outDir>/<scenario name>/`. */
   outDir: string;
   updateGolden?: boolean;
+  /** Folders besides the scenario's own where --update-golden may write: the library, --golden-dir. */
+  goldenRoots?: string[];
+  /** Real time: the run goes on the system clock to this sink (opened for the scenario's format). */
   /** Real time: the run is played to this sink (opened for the scenario's format), paced by it or live. */
   realtime?: { openSink(format: WavFormat): Promise<Sink>; mode?: PlaybackMode; lookaheadMs?: number };
   report?: ScenarioReportHook;
+  /** Told the scenario's output folder before anything is written in it (the pool cleans it after a crash). */
+  onFolder?(directory: string): void;
   /** Runs every scenario against this driver profile instead of its own (wavert run --profile). */
   profile?: DriverProfile;
 }
@@ -103,7 +110,7 @@ export async function runScenarioFile(path: string, options: ScenarioRunOptions,
       status: summary.passed ? 'passed' : 'failed',
       message: null,
       expectations: summary.expectations,
-      outputDir: join(options.outDir, scenario.name),
+      outputDir: scenarioFolderPath(options.outDir, scenario.name),
       wallMs: performance.now() - started,
       brief: {
         statuses: summary.statuses,
@@ -146,10 +153,13 @@ class CollectingOutput implements DmaOutput {
   sink: DmaOutput | null = null;
   private sinkStalledUntilNs = 0;
   private readonly backlog: Buffer[] = [];
+  /** The run's budget: growth never allocates past it. */
+  maxBytes = MAX_OUTPUT_BYTES;
 
   writeFrom(source: Buffer, offsetInBytes: number, lengthInBytes: number, timeNs: number): void {
     if (this.length + lengthInBytes > this.bytes.length) {
-      const grown = Buffer.alloc(Math.max(this.bytes.length * 2, this.length + lengthInBytes));
+      if (this.length + lengthInBytes > this.maxBytes) throw new ScenarioError(`the output passed its budget of ${this.maxBytes} bytes`);
+      const grown = Buffer.alloc(Math.min(this.maxBytes, Math.max(this.bytes.length * 2, this.length + lengthInBytes)));
       this.bytes.copy(grown, 0, 0, this.length);
       this.bytes = grown;
     }
@@ -186,24 +196,36 @@ function teeTrace(file: TraceWriter, memory: Array<Record<string, unknown>> | nu
       memory?.push({ ...fields });
     },
     close() {
-      // the error path closes whatever the normal path has not
       if (open) file.close();
+      open = false;
+    },
+    abort() {
+      if (open) abortTrace(file);
       open = false;
     },
   };
 }
 
 export async function runScenario(scenario: Scenario, options: ScenarioRunOptions): Promise<ScenarioSummary> {
+  // a generated input is budgeted before it is made; a file's once its header and size are known
+  const reportInMemory = options.report !== undefined;
+  let budget = scenario.input.type === 'file' ? null : budgetRun(scenario, scenario.input.format, scenario.input.frames, reportInMemory);
   const input = loadInput(scenario);
+  budget ??= budgetRun(scenario, input.format, input.bytes.length / input.format.blockAlign, reportInMemory);
   const format = input.format;
-  const directory = join(options.outDir, scenario.name);
-  mkdirSync(directory, { recursive: true });
-  const tracePath = join(directory, 'trace.ndjson');
+  const directory = scenarioFolderPath(options.outDir, scenario.name);
+  const outputPaths = { wav: join(directory, 'rendered.wav'), trace: join(directory, 'trace.ndjson'), summary: join(directory, 'summary.json') };
+  options.onFolder?.(directory);
+  prepareScenarioFolder(options.outDir, scenario.name);
+  guardScenarioOutputs(scenario, outputPaths);
+  const noFollow = { followSymlinks: false };
   const traceEvents = options.report ? [] as Array<Record<string, unknown>> : null;
-  const trace = teeTrace(createTraceWriter(tracePath), traceEvents);
-  const output = new CollectingOutput();
+  let trace: TraceWriter | null = null;
   let sink: Sink | null = null;
+  let writer: WavWriter | null = null;
   try {
+    trace = teeTrace(createTraceWriter(outputPaths.trace, noFollow), traceEvents);
+    const output = new CollectingOutput();
     const session = new Session({
       format,
       source: new MemorySource(input.bytes),
@@ -222,6 +244,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     const timeline = new TimelineRunner(session, scenario, output);
     const inputNs = framesToNs(input.bytes.length / format.blockAlign, format.sampleRate);
     const limitNs = scenario.maxModelNs ?? inputNs + timeline.extraNs() + RUN_MARGIN_NS;
+    output.maxBytes = budget.outputBytes;
     let summary: RunSummary;
     if (options.realtime) {
       sink = await options.realtime.openSink(format);
@@ -245,13 +268,11 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     const expectations = checkExpectations(scenario, {
       summary, format, output: audio, input: input.bytes, bufferFrames: session.allocation.actualSizeInBytes / format.blockAlign,
       actionsNotRun: actions.filter((record) => record.ranAtNs === null).map((record) => `#${record.index} ${record.action} (line ${record.line})`),
-    }, options.updateGolden ?? false);
+    }, { update: options.updateGolden ?? false, roots: options.goldenRoots ?? [] });
     const passed = expectations.every((result) => result.held);
     session.recorder.traceEvent('expectations', session.scheduler.timeNs, { passed, results: expectations });
-    trace.close();
-    const writer = WavWriter.create(join(directory, 'rendered.wav'), format);
+    writer = WavWriter.create(outputPaths.wav, format, noFollow);
     writer.write(audio);
-    writer.close();
     const scenarioSummary: ScenarioSummary = {
       scenario: scenario.name,
       file: scenario.file,
@@ -263,13 +284,17 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
       actions,
       expectations,
     };
-    writeFileSync(join(directory, 'summary.json'), `${JSON.stringify(scenarioSummary, null, 2)}\n`);
+    // the three files go in place together, after everything that can fail
+    trace.close();
+    writer.close();
+    writeFileAtomic(outputPaths.summary, `${JSON.stringify(scenarioSummary, null, 2)}\n`, noFollow);
     options.report?.(directory, traceEvents ?? [], scenarioSummary, scenario);
     return scenarioSummary;
   } catch (error) {
     sink?.abort();
-    trace.close();
-    rmSync(tracePath, { force: true });
+    writer?.abort();
+    abortTrace(trace);
+    clearScenarioOutputs(directory, true);
     throw error;
   }
 }
@@ -312,10 +337,7 @@ class TimelineRunner {
   }
 
   extraNs(): number {
-    let total = 0;
-    for (const entry of this.scenario.timeline) total += actionDefinition(entry.action)?.durationNs?.(entry.fields, this.packetNs) ?? 0;
-    const lastTimed = Math.max(0, ...this.scenario.timeline.map((entry) => entry.atNs ?? 0));
-    return total + lastTimed;
+    return timelineExtraNs(this.scenario, this.packetNs);
   }
 
   records(): ActionRecord[] {

@@ -171,7 +171,8 @@ export class NodeValidator {
       const keyPosition = this.positionOf(pair.key as Node, position);
       const fieldPath = path ? `${path}.${String(key)}` : String(key);
       if (typeof key === 'string' && skip.includes(key)) continue;
-      if (typeof key !== 'string' || !(key in spec.fields)) {
+      // own fields only: a key such as 'constructor' or '__proto__' is an unknown field, not Object.prototype's
+      if (typeof key !== 'string' || !Object.hasOwn(spec.fields, key)) {
         const suggestion = typeof key === 'string' ? closestName(key, known) : undefined;
         this.problem(keyPosition, fieldPath, `one of the fields ${known.join(', ') || '(none)'}`, `an unknown field ${describeFound(pair.key as Node)}${suggestion ? ` (did you mean '${suggestion}'?)` : ''}`);
         ok = false;
@@ -226,7 +227,7 @@ export class NodeValidator {
   }
 }
 
-/** "'abc' (a string)", "12.5", "a list", "nothing". */
+/** "'abc'", "'20' (a number in quotes: write 20 without them)", "12.5", "a list", "nothing". */
 export function describeFound(node: Node | null | undefined): string {
   if (node === null || node === undefined) return 'nothing';
   if (isMap(node)) return 'a mapping';
@@ -234,8 +235,16 @@ export function describeFound(node: Node | null | undefined): string {
   if (isScalar(node)) {
     const value = node.value;
     if (value === null) return 'nothing (null)';
-    if (typeof value === 'string') return `'${value.length > 60 ? `${value.slice(0, 57)}…` : value}' (a string)`;
+    if (typeof value === 'string') return describeText(value);
     return String(value);
   }
   return 'an unsupported value';
+}
+
+/** Text as the user wrote it; a number in quotes is said to be one, since that is the usual slip. */
+function describeText(value: string): string {
+  const shownValue = `'${value.length > 60 ? `${value.slice(0, 57)}…` : value}'`;
+  const trimmed = value.trim();
+  if (trimmed !== '' && Number.isFinite(Number(trimmed))) return `${shownValue} (a number in quotes: write ${trimmed} without them)`;
+  return shownValue;
 }

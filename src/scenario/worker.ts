@@ -1,16 +1,47 @@
-// Worker-thread entry of the scenario pool: runs the scenarios it is sent, one at a time, and posts results.
+// Worker-thread entry of the scenario pool: loads (`check`) or runs the scenarios it is sent, one at a time.
 import { parentPort } from 'node:worker_threads';
+import { WavertError } from '../errors.js';
 import { scenarioReportHook } from '../report/scenario-report.js';
+import { loadScenario, scenarioNameFromFile } from './load.js';
+import type { CheckOutcome } from './pool.js';
 import { runScenarioFile, type ScenarioRunOptions } from './runner.js';
 
 export interface WorkerJob {
   id: number;
+  kind: 'check' | 'run';
   /** Where the scenario is, and how to name it in messages. */
   path: string;
   file: string;
-  options: Pick<ScenarioRunOptions, 'outDir' | 'updateGolden' | 'profile'> & { report?: boolean };
+  options: Pick<ScenarioRunOptions, 'outDir' | 'updateGolden' | 'goldenRoots' | 'profile'> & { report?: boolean };
+}
+
+/** `ready` once loaded; `folder` while running (where the scenario writes), then the job's outcome. */
+export type WorkerMessage =
+  | { ready: true; id?: undefined; folder?: undefined; outcome?: undefined }
+  | { ready?: undefined; id: number; folder: string; outcome?: undefined }
+  | { ready?: undefined; id: number; folder?: undefined; outcome: unknown };
+
+function check(job: WorkerJob): CheckOutcome {
+  try {
+    return { name: loadScenario(job.path, job.file).name, result: null };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { name: null, result: { name: scenarioNameFromFile(job.path), file: job.file, status: error instanceof WavertError ? 'invalid' : 'error', message, expectations: [], outputDir: null, wallMs: 0, brief: null } };
+  }
 }
 
 parentPort?.on('message', (job: WorkerJob) => {
-  void runScenarioFile(job.path, { ...job.options, report: job.options.report ? scenarioReportHook : undefined }, job.file).then((result) => parentPort!.postMessage({ id: job.id, result }));
+  const post = (message: WorkerMessage): void => parentPort!.postMessage(message);
+  if (job.kind === 'check') {
+    post({ id: job.id, outcome: check(job) });
+    return;
+  }
+  const options: ScenarioRunOptions = {
+    ...job.options,
+    report: job.options.report ? scenarioReportHook : undefined,
+    onFolder: (folder) => post({ id: job.id, folder }),
+  };
+  void runScenarioFile(job.path, options, job.file).then((result) => post({ id: job.id, outcome: result }));
 });
+
+parentPort?.postMessage({ ready: true } satisfies WorkerMessage);

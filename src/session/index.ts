@@ -2,3 +2,4 @@ export { Session, type SessionOptions, type SessionState } from './session.js';
 export * from './config.js';
 export { ChunkedOutput } from './chunked-output.js';
 export { pcmSourceFrom, type FrameReader } from './wav-source.js';
+export { cutInput, type InputRange, type InputRangeRequest } from './input-range.js';

@@ -217,6 +217,22 @@ export class Session {
     return this.finish();
   }
 
+  /**
+   * The same run as runVirtual (the same events in the same order, the same bytes), in slices of model time with
+   * a turn of the event loop between them, so that a signal can stop it (`stop()`) while it renders.
+   */
+  async runVirtualSliced(limitNs = Number.POSITIVE_INFINITY, sliceNs = 10_000_000_000): Promise<RunSummary> {
+    if (!Number.isFinite(limitNs)) this.limitNeverEnding();
+    this.start();
+    let untilNs = this.scheduler.timeNs;
+    while (!this.scheduler.isStopped && this.scheduler.pendingEventCount > 0 && untilNs < limitNs) {
+      untilNs = Math.min(limitNs, untilNs + sliceNs);
+      this.scheduler.runVirtual(untilNs);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return this.finish();
+  }
+
   async runRealtime(limitNs = Number.POSITIVE_INFINITY): Promise<RunSummary> {
     if (!Number.isFinite(limitNs)) this.limitNeverEnding();
     this.start();

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SinkError, UsageError } from '../errors.js';
+import { didYouMean } from '../text/suggest.js';
 import type { WavFormat } from '../wav/index.js';
 import { FileSink, NullSink } from './local-sinks.js';
 import { planConversion, type PcmConversion } from './pcm.js';
@@ -19,7 +20,7 @@ export function parseSinkSpec(text: string): SinkRequest {
   if (text === 'auto') return { kind: 'auto' };
   if (NAMED_KINDS.includes(text)) return { kind: text as Exclude<SinkKind, 'file'> };
   if (text.startsWith('file:') && text.length > 'file:'.length) return { kind: 'file', path: text.slice('file:'.length) };
-  throw new UsageError(`--sink '${text}' is not a sink: use auto, speaker, pulse, pipewire, alsa, null or file:PATH.`);
+  throw new UsageError(`--sink '${text}' is not a sink${didYouMean(text, ['auto', ...NAMED_KINDS])}: use auto, speaker, pulse, pipewire, alsa, null or file:PATH.`);
 }
 
 export function speakerWorkerPath(): string {
@@ -134,6 +135,14 @@ export interface OpenedSink {
   passedOver: SinkProbe[];
   /** Set when auto found no device: the one sentence to print (nothing will be heard, and why). */
   fallbackMessage: string | undefined;
+  /** The player's command line (program and arguments) for a process-backed sink, for -vv. */
+  commandLine: readonly string[] | undefined;
+}
+
+function commandLineOf(kind: SinkKind, format: WavFormat, options: SinkOpenOptions): readonly string[] | undefined {
+  if (kind === 'null' || kind === 'file') return undefined;
+  const spec = playerSpec(kind, format, options);
+  return [spec.command, ...spec.args];
 }
 
 async function openKind(kind: SinkKind, format: WavFormat, options: SinkOpenOptions, filePath?: string): Promise<Sink> {
@@ -147,11 +156,11 @@ async function openKind(kind: SinkKind, format: WavFormat, options: SinkOpenOpti
  * and, if none does, the null sink with one sentence saying nothing will be heard and why.
  */
 export async function openSink(request: SinkRequest, format: WavFormat, options: SinkOpenOptions = {}, exclude: readonly SinkKind[] = []): Promise<OpenedSink> {
-  if (request.kind === 'file') return { sink: await openKind('file', format, options, request.path), passedOver: [], fallbackMessage: undefined };
+  if (request.kind === 'file') return { sink: await openKind('file', format, options, request.path), passedOver: [], fallbackMessage: undefined, commandLine: undefined };
   if (request.kind !== 'auto') {
     const probe = await probeSink(request.kind, format, options);
     if (!probe.usable) throw new SinkError(`sink ${request.kind} cannot play here: ${probe.reason}`);
-    return { sink: await openKind(request.kind, format, options), passedOver: [], fallbackMessage: undefined };
+    return { sink: await openKind(request.kind, format, options), passedOver: [], fallbackMessage: undefined, commandLine: commandLineOf(request.kind, format, options) };
   }
   // a sink that already failed at start in this run is not tried again
   const probes = await Promise.all(AUTO_SINK_ORDER.filter((kind) => !exclude.includes(kind)).map((kind) => probeSink(kind, format, options)));
@@ -162,7 +171,7 @@ export async function openSink(request: SinkRequest, format: WavFormat, options:
       continue;
     }
     try {
-      return { sink: await openKind(probe.kind, format, options), passedOver, fallbackMessage: undefined };
+      return { sink: await openKind(probe.kind, format, options), passedOver, fallbackMessage: undefined, commandLine: commandLineOf(probe.kind, format, options) };
     } catch (error) {
       passedOver.push({ kind: probe.kind, usable: false, reason: error instanceof Error ? error.message : String(error), detail: undefined });
     }
@@ -171,6 +180,7 @@ export async function openSink(request: SinkRequest, format: WavFormat, options:
   return {
     sink: new NullSink(format.blockAlign, format.sampleRate, [], options.nowNs),
     passedOver,
+    commandLine: undefined,
     fallbackMessage: `nothing will be heard: no audio output works here, so the stream plays to the null sink in real time.${reasons}`,
   };
 }

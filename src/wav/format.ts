@@ -139,7 +139,7 @@ export function formatProblem(format: WavFormat): string | undefined {
   }
   const expectedBlockAlign = format.channels * (format.bitsPerSample / 8);
   if (format.blockAlign !== expectedBlockAlign) {
-    return `has a block align of ${format.blockAlign} bytes, but ${format.channels} channel(s) of ${format.bitsPerSample}-bit samples need ${expectedBlockAlign}`;
+    return `has a block align of ${format.blockAlign} bytes, but ${format.channels} channel${format.channels === 1 ? '' : 's'} of ${format.bitsPerSample}-bit samples need ${expectedBlockAlign}`;
   }
   return undefined;
 }

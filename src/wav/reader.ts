@@ -21,6 +21,10 @@ export interface WavChunkInfo {
 const MAX_HEADER_CHUNK_READ_BYTES = 64 * 1024;
 /** Bound on the scan for chunks after `data`, so a hostile file cannot make opening slow. */
 const MAX_TRAILING_CHUNKS = 1024;
+/** Chunks before `data` listed in `chunks`; more are skipped unlisted (a hostile file must not cost memory). */
+const MAX_LISTED_CHUNKS_BEFORE_DATA = 1024;
+/** No real file has this many chunks before its audio: past it, opening stops rather than scan for minutes. */
+const MAX_CHUNKS_BEFORE_DATA = 100_000;
 const SKIP_PIECE_BYTES = 64 * 1024;
 const UNKNOWN_SIZE = 0xffffffff;
 const KSDATAFORMAT_GUID_TAIL = Uint8Array.from([0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71]);
@@ -94,13 +98,6 @@ function isPrintableId(bytes: Uint8Array, offset: number): boolean {
   return true;
 }
 
-function describeMagic(bytes: Uint8Array, length: number): string {
-  if (length === 0) return 'nothing';
-  const shown = Array.from(bytes.subarray(0, Math.min(4, length)));
-  if (shown.every((byte) => byte >= 0x20 && byte <= 0x7e)) return `"${String.fromCharCode(...shown)}"`;
-  return `bytes ${shown.map((byte) => byte.toString(16).toUpperCase().padStart(2, '0')).join(' ')}`;
-}
-
 function guidString(bytes: Buffer, offset: number): string {
   const hex = (start: number, end: number) => bytes.subarray(offset + start, offset + end).toString('hex');
   const le = (start: number, length: number) => Buffer.from(bytes.subarray(offset + start, offset + start + length)).reverse().toString('hex');
@@ -142,7 +139,7 @@ function parseFmt(fail: (problem: string) => never, warnings: string[], label: s
       warnings.push(`${label}: the extensible format declares 0 valid bits per sample; using the container's ${bitsPerSample} bits`);
     }
     if (countBits(channelMask) > channels) {
-      warnings.push(`${label}: the channel mask ${hex32(channelMask)} names ${countBits(channelMask)} speakers for ${channels} channel(s)`);
+      warnings.push(`${label}: the channel mask ${hex32(channelMask)} names ${countBits(channelMask)} speaker${countBits(channelMask) === 1 ? '' : 's'} for ${channels} channel${channels === 1 ? '' : 's'}`);
     }
   } else {
     const name = formatTagName(formatTag);
@@ -167,30 +164,37 @@ function parseHeader(source: ByteSource, label: string, scratch: Buffer): Parsed
   if (headLength === 0) fail('is empty, not a RIFF/WAVE file');
   const riffId = headLength >= 4 ? head.toString('latin1', 0, 4) : '';
   if (riffId === 'RIFX') fail('is a big-endian RIFX file; only little-endian RIFF/WAVE is supported');
-  if (riffId !== 'RIFF' && riffId !== 'RF64' && riffId !== 'BW64') fail(`is not a RIFF/WAVE file (it starts with ${describeMagic(head, headLength)})`);
+  if (riffId !== 'RIFF' && riffId !== 'RF64' && riffId !== 'BW64') fail('is not a RIFF/WAVE file (it does not start with "RIFF", "RF64" or "BW64")');
   if (headLength < 12) fail(`has a truncated header: the file ends at byte ${headLength}, inside the RIFF header`);
   const waveId = head.toString('latin1', 8, 12);
-  if (waveId !== 'WAVE') fail(`is not a RIFF/WAVE file (the RIFF form type is ${describeMagic(head.subarray(8), 4)}, not "WAVE")`);
+  if (waveId !== 'WAVE') fail('is not a RIFF/WAVE file (the RIFF form type is not "WAVE")');
   const isRf64 = riffId !== 'RIFF';
 
   let format: WavFormat | undefined;
   let ds64DataSizeInBytes: number | undefined;
+  let chunksSeen = 0;
+  const record = (chunk: WavChunkInfo): void => {
+    chunksSeen++;
+    if (chunks.length < MAX_LISTED_CHUNKS_BEFORE_DATA || chunk.id === 'data') chunks.push(chunk);
+    if (chunksSeen === MAX_LISTED_CHUNKS_BEFORE_DATA + 1) warnings.push(`${label}: more than ${MAX_LISTED_CHUNKS_BEFORE_DATA} chunks before "data"; only the first ${MAX_LISTED_CHUNKS_BEFORE_DATA} are listed`);
+    if (chunksSeen > MAX_CHUNKS_BEFORE_DATA) fail(`has more than ${MAX_CHUNKS_BEFORE_DATA} chunks before its "data" chunk; it is not a usable WAV file`);
+  };
   for (;;) {
     const chunkOffset = source.position;
     const headerLength = source.read(head, 0, 8);
     if (headerLength === 0) fail(format === undefined ? 'has no "fmt " chunk (and no "data" chunk)' : 'has no "data" chunk');
     if (headerLength < 8) fail(`has a truncated header: the file ends at byte ${chunkOffset + headerLength}, inside a chunk header`);
-    if (!isPrintableId(head, 0)) fail(`has a malformed chunk header at offset ${chunkOffset} (the chunk id is ${describeMagic(head, 4)}, not four ASCII characters)`);
+    if (!isPrintableId(head, 0)) fail(`has a malformed chunk header at offset ${chunkOffset} (the chunk id is not four ASCII characters)`);
     const id = head.toString('latin1', 0, 4);
     const sizeInBytes = head.readUInt32LE(4);
-    chunks.push({ id, offset: chunkOffset, sizeInBytes });
+    record({ id, offset: chunkOffset, sizeInBytes });
     if (id === 'data') {
       if (format === undefined) fail(`has no "fmt " chunk before its "data" chunk at offset ${chunkOffset}`);
       const declared = sizeInBytes === UNKNOWN_SIZE && ds64DataSizeInBytes !== undefined ? ds64DataSizeInBytes : sizeInBytes;
       return { format: format as WavFormat, chunks, dataOffset: source.position, declaredDataSizeInBytes: declared, warnings };
     }
     const truncated = (): never => fail(`has a truncated header: the "${id}" chunk at offset ${chunkOffset} declares ${sizeInBytes} bytes but the file ends at byte ${source.position}, before any "data" chunk`);
-    if ((id === 'fmt ' && format === undefined) || (id === 'ds64' && isRf64 && chunks.length === 1)) {
+    if ((id === 'fmt ' && format === undefined) || (id === 'ds64' && isRf64 && chunksSeen === 1)) {
       const minimum = id === 'fmt ' ? 16 : 28;
       if (sizeInBytes < minimum) fail(`has a "${id}" chunk of ${sizeInBytes} bytes, shorter than the ${minimum} bytes it needs`);
       const bodyLength = Math.min(sizeInBytes, MAX_HEADER_CHUNK_READ_BYTES);

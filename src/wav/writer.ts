@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import { IoError } from '../errors.js';
 import { describeIoFailure } from '../errors.js';
+import { AtomicFile, type AtomicFileOptions } from '../output/atomic-file.js';
 import { blockingPipeFd, writeFully } from './fd-io.js';
 import { formatProblem, formatTagOf, WAVE_FORMAT_EXTENSIBLE, WAVE_FORMAT_PCM, type WavFormat } from './format.js';
 
@@ -69,7 +70,9 @@ export class WavWriter {
   readonly label: string;
   readonly format: WavFormat;
   private readonly fd: number;
+  /** Null for stdout, a device or a FIFO: sizes cannot be patched there. */
   private readonly path: string | null;
+  private readonly file: AtomicFile | null;
   private readonly header: HeaderLayout;
   private readonly buffer: Buffer;
   private fillInBytes = 0;
@@ -78,32 +81,27 @@ export class WavWriter {
   private audioBytesWritten = 0;
   private state: WriterState = 'open';
 
-  private constructor(fd: number, path: string | null, format: WavFormat, header: HeaderLayout) {
+  private constructor(fd: number, file: AtomicFile | null, format: WavFormat, header: HeaderLayout) {
     this.fd = fd;
-    this.path = path;
-    this.label = path ?? 'stdout';
+    this.file = file;
+    this.path = file?.seekable ? file.label : null;
+    this.label = file?.label ?? 'stdout';
     this.format = format;
     this.header = header;
     this.buffer = Buffer.alloc(BUFFER_SIZE_IN_BYTES);
   }
 
-  /** Creates (truncates) the file and writes its header; '-' streams to stdout with sizes 0xFFFFFFFF. */
-  static create(path: string, format: WavFormat): WavWriter {
+  /**
+   * Writes to a temporary file renamed over `path` on close (removed on abort); '-', a device or a FIFO
+   * stream in place with sizes 0xFFFFFFFF.
+   */
+  static create(path: string, format: WavFormat, options: AtomicFileOptions = {}): WavWriter {
     const problem = formatProblem(format);
     if (problem !== undefined) throw new RangeError(`WavWriter.create: the format ${problem}`);
     const header = wavHeader(format);
     const toStdout = path === '-';
-    let fd: number;
-    if (toStdout) {
-      fd = blockingPipeFd(1, 'w') ?? 1;
-    } else {
-      try {
-        fd = fs.openSync(path, 'w');
-      } catch (error) {
-        throw new IoError(`cannot create ${path}: ${describeIoFailure(error)}`);
-      }
-    }
-    const writer = new WavWriter(fd, toStdout ? null : path, format, header);
+    const file = toStdout ? null : AtomicFile.open(path, options);
+    const writer = new WavWriter(file?.fd ?? blockingPipeFd(1, 'w') ?? 1, file, format, header);
     try {
       writer.writeRaw(header.bytes, 0, header.bytes.length);
     } catch (error) {
@@ -146,24 +144,30 @@ export class WavWriter {
     }
   }
 
-  /** Flushes, patches the sizes (files only), closes. For stdout the header keeps 0xFFFFFFFF sizes (streaming). */
+  /**
+   * Flushes, patches the sizes (files only), puts the file in place; a failure removes it and throws IoError.
+   * For stdout the header keeps 0xFFFFFFFF sizes (streaming).
+   */
   close(): void {
     if (this.state !== 'open') return;
     try {
       this.flush();
       if (this.path !== null) this.patchSizes();
-    } finally {
-      this.state = nextWriterState(this.state, 'close');
-      this.closeFd();
+    } catch (error) {
+      this.abort();
+      throw error;
     }
+    this.state = nextWriterState(this.state, 'close');
+    this.closeFd();
+    this.file?.commit();
   }
 
-  /** Closes and deletes a partial file so no half-written output is left behind. */
+  /** Closes and deletes a partial file so no half-written output is left behind (a device is never removed). */
   abort(): void {
     if (this.state !== 'open') return;
     this.state = nextWriterState(this.state, 'abort');
     this.closeFd();
-    if (this.path !== null) fs.rmSync(this.path, { force: true });
+    this.file?.discard();
   }
 
   /**
@@ -227,7 +231,7 @@ export class WavWriter {
   }
 
   private closeFd(): void {
-    // stdout itself stays open; a blocking descriptor opened for it is closed
-    if (this.fd !== 1) fs.closeSync(this.fd);
+    // stdout itself stays open; a blocking descriptor opened for it is closed; a file's is closed by its AtomicFile
+    if (this.file === null && this.fd !== 1) fs.closeSync(this.fd);
   }
 }

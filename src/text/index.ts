@@ -1,0 +1,2 @@
+export { count } from './count.js';
+export { closestName, didYouMean } from './suggest.js';
