@@ -37,10 +37,13 @@ export class NullSink implements Sink {
   }
 
   write(_bytes: Uint8Array, _byteOffset: number, byteLength: number): boolean {
-    if (this.counters.firstWriteNs === undefined) this.counters.firstWriteNs = this.nowNs();
+    const first = this.counters.firstWriteNs === undefined;
+    if (first) this.counters.firstWriteNs = this.nowNs();
     this.counters.bytesWritten += byteLength;
     this.counters.bytesAccepted += byteLength;
     this.counters.framesWritten += Math.floor(byteLength / this.blockAlign);
+    // the device starts playing with its first frame
+    if (first) this.playhead.update(this.counters.framesWritten);
     return true;
   }
 
@@ -113,9 +116,11 @@ export class FileSink implements Sink {
 
   write(bytes: Uint8Array, byteOffset: number, byteLength: number): boolean {
     if (this.currentState !== 'open') return this.currentState !== 'failed';
-    if (this.counters.firstWriteNs === undefined) this.counters.firstWriteNs = this.nowNs();
+    const first = this.counters.firstWriteNs === undefined;
+    if (first) this.counters.firstWriteNs = this.nowNs();
     this.counters.bytesWritten += byteLength;
     this.counters.framesWritten += Math.floor(byteLength / this.blockAlign);
+    if (first) this.playhead.update(this.counters.framesWritten);
     let offset = byteOffset;
     let remaining = byteLength;
     while (remaining > 0) {
