@@ -49,6 +49,8 @@ export class GlitchDetector {
   private readonly recordCode = new Float64Array(RECORDS);
   /** Per slot: the id of a write that covered the whole slot and nothing written there since, else -1. */
   private slotWhole = new Float64Array(0);
+  /** Per slot: 1 while its frameWrite entries still wait to be set to slotWhole (a whole-slot write fills lazily). */
+  private slotUnfilled = new Uint8Array(0);
   private writeSeq = 0;
   private firstPending = 1;
   /** Writes older than this are from before the last STOP: never the packet's own. */
@@ -77,6 +79,7 @@ export class GlitchDetector {
     this.notifications = notifications;
     this.frameWrite = new Float64Array(notifications > 0 ? bufferFrames : 0).fill(-1);
     this.slotWhole = new Float64Array(Math.max(1, notifications)).fill(-1);
+    this.slotUnfilled = new Uint8Array(this.slotWhole.length);
   }
 
   /** Leaving RUN: where the DMA stood, in case a STOP follows and discards what was written past it. */
@@ -108,16 +111,31 @@ export class GlitchDetector {
     this.recordPacket[slot] = -1;
     let frame = Math.floor(offsetInBytes / this.blockAlign);
     let remaining = Math.ceil(lengthInBytes / this.blockAlign);
+    const packetFrames = this.packetFrames;
     while (remaining > 0) {
       const end = Math.min(this.bufferFrames, frame + remaining);
-      this.frameWrite.fill(id, frame, end);
-      for (let s = Math.floor(frame / this.packetFrames); s * this.packetFrames < end; s++) {
-        const whole = frame <= s * this.packetFrames && end >= (s + 1) * this.packetFrames;
+      // a slot written whole is filled only when something reads or overwrites part of it: most never are
+      for (let s = Math.floor(frame / packetFrames); s * packetFrames < end; s++) {
+        const slotStart = s * packetFrames;
+        const whole = frame <= slotStart && end >= slotStart + packetFrames;
+        if (whole && s < this.slotUnfilled.length) {
+          this.slotUnfilled[s] = 1;
+        } else {
+          this.fillSlot(s);
+          this.frameWrite.fill(id, Math.max(frame, slotStart), Math.min(end, slotStart + packetFrames));
+        }
         this.slotWhole[s] = whole ? id : -1;
       }
       remaining -= end - frame;
       frame = 0;
     }
+  }
+
+  /** Sets a lazily filled slot's frames to the write that covered it whole. */
+  private fillSlot(slot: number): void {
+    if (slot >= this.slotUnfilled.length || this.slotUnfilled[slot] === 0) return;
+    this.slotUnfilled[slot] = 0;
+    this.frameWrite.fill(this.slotWhole[slot]!, slot * this.packetFrames, (slot + 1) * this.packetFrames);
   }
 
   /** A SetWritePacket call: the copies since the previous call were for `linearPacket`, with this answer. */
@@ -200,6 +218,7 @@ export class GlitchDetector {
     const whole = this.slotWhole[slot]!;
     if (whole >= 0 && this.isOwn(whole, packetNumber)) return;
     // the slot holds more than one write: judge frame by frame, one piece per run of the same verdict
+    for (let s = slot; s * this.packetFrames < bufferFrame + frames; s++) this.fillSlot(s);
     let runStart = 0;
     let runVerdict = this.verdict(this.frameWrite[bufferFrame]!, packetNumber);
     for (let offset = 1; offset <= frames; offset++) {
