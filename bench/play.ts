@@ -152,7 +152,12 @@ export async function runPlayBench(outDir: string): Promise<unknown> {
     writeSine(input, seconds);
     const play = (...extra: string[]) => [bin, 'play', input, '--sink', 'pulse', '--quiet', '--json', ...extra];
     try {
-      if (peers.has('pulse')) rows.push(await onColdServer(seconds, 'wavert play --sink pulse (paced)', process.execPath, play(), root));
+      if (peers.has('pulse')) {
+        rows.push(await onColdServer(seconds, 'wavert play --sink pulse (paced)', process.execPath, play(), root));
+        // the cost follows the lookahead: pacat wakes for every quarter of its buffer, and so does the loop
+        rows.push(await onColdServer(seconds, 'wavert play --sink pulse --latency-ms 100', process.execPath, play('--latency-ms', '100'), root));
+        rows.push(await onColdServer(seconds, 'wavert play --sink null (no player)', process.execPath, [bin, 'play', input, '--sink', 'null', '--quiet', '--json'], root));
+      }
       if (peers.has('paplay') && which('paplay')) rows.push(await onColdServer(seconds, 'paplay', 'paplay', [input], root));
       if (peers.has('node')) rows.push(await onColdServer(seconds, 'node: wav.Reader → speaker', process.execPath, [scriptPath, input], outDir, { env: scriptEnv }));
       if (peers.has('busy')) {
@@ -161,6 +166,7 @@ export async function runPlayBench(outDir: string): Promise<unknown> {
         spawnSync(process.execPath, [bin, 'render', input, '-o', renderedPath], { stdio: 'ignore' });
         const rendered = readAudio(renderedPath);
         rows.push(await onColdServer(seconds, 'wavert play --sink pulse (paced), busy core', process.execPath, play(), root, { busy: true, rendered }));
+        rows.push(await onColdServer(seconds, 'wavert play --sink pulse --latency-ms 200, busy core', process.execPath, play('--latency-ms', '200'), root, { busy: true, rendered }));
         if (which('paplay')) rows.push(await onColdServer(seconds, 'paplay, busy core', 'paplay', [input], root, { busy: true, rendered }));
         rmSync(renderedPath, { force: true });
       }

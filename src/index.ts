@@ -7,6 +7,7 @@ export * from './sinks/index.js';
 export * from './scenario/index.js';
 export * from './wav/index.js';
 export * from './session/index.js';
+export * from './player/index.js';
 export * from './render/index.js';
 export * from './report/index.js';
 export * from './compare/index.js';

@@ -123,7 +123,7 @@ describe('wavert play without a sound server', () => {
     const once = await runWavert(['play', longPath, '--sink', 'null', '--quiet'], {
       env: noServer,
       timeoutMs: 5_000,
-      during: (child) => setTimeout(() => { signalledAt = performance.now(); child.kill('SIGINT'); }, 400),
+      during: (child) => setTimeout(() => { signalledAt = performance.now(); child.kill('SIGINT'); }, 1500),
     });
     t.diagnostic(`one Ctrl-C: exited ${(performance.now() - signalledAt).toFixed(0)} ms after SIGINT`);
     assert.equal(once.code, 130, once.stderr);
@@ -131,7 +131,7 @@ describe('wavert play without a sound server', () => {
     const twice = await runWavert(['play', longPath, '--sink', 'null', '--quiet'], {
       env: noServer,
       timeoutMs: 5_000,
-      during: (child) => setTimeout(() => { child.kill('SIGINT'); child.kill('SIGINT'); }, 400),
+      during: (child) => setTimeout(() => { child.kill('SIGINT'); child.kill('SIGINT'); }, 1500),
     });
     assert.equal(twice.code, 130, twice.stderr);
   });

@@ -42,7 +42,7 @@ describe('paced play is heard exactly as rendered', () => {
       const play = await runWavert(['play', wavPath, '--sink', `file:${played}`, '--quiet', ...options], { env: noServer, timeoutMs: 20_000 });
       assert.equal(play.code, 0, play.stderr);
       assert.deepEqual(readAudio(played), readAudio(rendered));
-      assert.match(play.stdout, /^playback +paced by the sink \(lookahead 100 ms\)/m);
+      assert.match(play.stdout, /^playback +paced by the sink \(lookahead 500 ms\)/m);
       assert.match(play.stdout, /playback glitches: none/);
       // the null sink keeps real time: half a second of audio takes half a second
       assert.ok(play.elapsedMs >= 500, `played in ${play.elapsedMs.toFixed(0)} ms`);
@@ -84,7 +84,7 @@ describe('paced play is heard exactly as rendered', () => {
     const control = new PlaybackControl();
     setTimeout(() => control.end('quit'), 300);
     let ended = false;
-    const result = await playSession({ session, output, sink: FileSink.open(path.join(directory, 'q.wav'), format), mode: 'paced', lookaheadMs: 100, control, endSource: () => { ended = true; } });
+    const result = await playSession({ session, output, sink: FileSink.open(path.join(directory, 'q.wav'), format), mode: 'paced', lookaheadMs: 200, control, endSource: () => { ended = true; } });
     assert.equal(ended, true);
     assert.equal(result.report.ended, 'quit');
   });
@@ -115,7 +115,7 @@ describe('paced play when a sink fails', () => {
     const env = fakePacat('if [ "$(head -c 4 | wc -c)" -gt 0 ]; then echo "Stream error: Invalid argument" >&2; exit 1; fi; exit 0');
     const run = await runWavert(['play', wavPath, '--quiet', '--duration', '300ms'], { env, timeoutMs: 20_000 });
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stderr, /^wavert: pulse failed at start \(pulse \(pacat, 100 ms buffer\): pacat exited with code 1: Stream error: Invalid argument\.\); trying the next sink$/m);
+    assert.match(run.stderr, /^wavert: pulse failed at start \(pulse \(pacat, 500 ms buffer\): pacat exited with code 1: Stream error: Invalid argument\.\); trying the next sink$/m);
     assert.match(run.stderr, /nothing will be heard/);
     assert.match(run.stdout, /^sink +null /m);
   });
@@ -127,7 +127,7 @@ describe('paced play when a sink fails', () => {
     const run = await runWavert(['play', wavPath, '--sink', 'pulse', '--quiet'], { env, timeoutMs: 20_000 });
     const exitedAt = Date.now();
     assert.equal(run.code, 3, run.stderr);
-    assert.match(run.stderr, /^wavert: pulse \(pacat, 100 ms buffer\): pacat exited with code 1: Connection terminated\.$/m);
+    assert.match(run.stderr, /^wavert: pulse \(pacat, 500 ms buffer\): pacat exited with code 1: Connection terminated\.$/m);
     const afterDeathMs = exitedAt - Number(fs.readFileSync(diedAt, 'utf8'));
     assert.ok(afterDeathMs < 1000, `exited ${afterDeathMs} ms after the sink died`);
   });

@@ -1,5 +1,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,6 +31,13 @@ describe('wavert play through a private PulseAudio server', { skip: unavailable 
     await writeCounterWav(wavPath, FILE_FRAMES, SAMPLE_RATE);
     server = await startPulse(SAMPLE_RATE, 2);
   });
+
+  /** Why the speaker sink cannot play on the test server, or undefined when it can. */
+  async function speakerUnusable(): Promise<string | undefined> {
+    const sinks = await runWavert(['sinks', '--json'], { env: server.env });
+    const speaker = (JSON.parse(sinks.stdout) as Array<{ kind: string; usable: boolean; reason: string }>).find((probe) => probe.kind === 'speaker');
+    return speaker?.usable ? undefined : `speaker sink not usable here: ${speaker?.reason}`;
+  }
 
   after(async () => {
     await server?.stop();
@@ -74,31 +82,40 @@ describe('wavert play through a private PulseAudio server', { skip: unavailable 
   });
 
   test('when a file is played with --sink speaker then the addon, in its own process, plays it through ALSA into pulse exactly', async (t) => {
-    const sinks = await runWavert(['sinks', '--json'], { env: server.env });
-    const speaker = (JSON.parse(sinks.stdout) as Array<{ kind: string; usable: boolean; reason: string }>).find((probe) => probe.kind === 'speaker');
-    if (!speaker?.usable) {
-      t.skip(`speaker sink not usable here: ${speaker?.reason}`);
+    const unusable = await speakerUnusable();
+    if (unusable) {
+      t.skip(unusable);
       return;
     }
     const run = await playColdAndCompare('speaker', t);
     assert.match(run.stdout, /^sink +speaker \(native addon in a child process\)/m);
   });
 
-  test('when a 96 kHz 6-channel file is played with --sink speaker then it plays to the end (partial device writes are written again)', async (t) => {
-    const sinks = await runWavert(['sinks', '--json'], { env: server.env });
-    const speaker = (JSON.parse(sinks.stdout) as Array<{ kind: string; usable: boolean; reason: string }>).find((probe) => probe.kind === 'speaker');
-    if (!speaker?.usable) {
-      t.skip(`speaker sink not usable here: ${speaker?.reason}`);
+  test('when files of every format are played with --sink speaker then each plays to the end (96 kHz 6 ch included: partial device writes are written again)', async (t) => {
+    const unusable = await speakerUnusable();
+    if (unusable) {
+      t.skip(unusable);
       return;
     }
     const { WavWriter, pcmFormat } = await import('../src/wav/index.js');
-    const sixPath = path.join(directory, 'six.wav');
-    const writer = WavWriter.create(sixPath, pcmFormat({ channels: 6, sampleRate: 96_000, bitsPerSample: 16 }));
-    writer.write(Buffer.alloc(96_000 * 12, 0x11));
-    writer.close();
-    const run = await runWavert(['play', sixPath, '--sink', 'speaker', '--quiet'], { env: server.env, timeoutMs: 20_000 });
-    assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /^sink +speaker \(native addon in a child process\): 96000 frames sent/m);
+    const formats = [
+      { channels: 1, sampleRate: 8_000, bitsPerSample: 8, encoding: 'pcm' },
+      { channels: 2, sampleRate: 192_000, bitsPerSample: 24, encoding: 'pcm' },
+      { channels: 8, sampleRate: 44_100, bitsPerSample: 32, encoding: 'float' },
+      { channels: 2, sampleRate: 48_000, bitsPerSample: 64, encoding: 'float' },
+      { channels: 6, sampleRate: 96_000, bitsPerSample: 16, encoding: 'pcm' },
+    ] as const;
+    for (const spec of formats) {
+      const format = pcmFormat(spec);
+      const filePath = path.join(directory, `format-${spec.channels}-${spec.sampleRate}-${spec.bitsPerSample}.wav`);
+      const frames = Math.round(spec.sampleRate * 0.3);
+      const writer = WavWriter.create(filePath, format);
+      writer.write(Buffer.alloc(frames * format.blockAlign, spec.bitsPerSample === 8 ? 0x80 : 0x11));
+      writer.close();
+      const run = await runWavert(['play', filePath, '--sink', 'speaker', '--quiet'], { env: server.env, timeoutMs: 20_000 });
+      assert.equal(run.code, 0, `${spec.channels} ch ${spec.sampleRate} Hz ${spec.bitsPerSample}-bit ${spec.encoding}: ${run.stderr}`);
+      assert.match(run.stdout, new RegExp(`^sink +speaker \\(native addon in a child process\\): ${frames} frames sent`, 'm'));
+    }
   });
 
   test('when a file is played with --sink alsa then aplay plays it through the ALSA pulse plugin exactly', async (t) => {
@@ -120,9 +137,11 @@ describe('wavert play through a private PulseAudio server', { skip: unavailable 
       fs.writeFileSync(scenario, [
         'name: realtime-stall',
         'input:',
-        '  type: counter',
+        // seeded noise: no stretch of it repeats, so the recording aligns in one place only
+        '  type: noise',
         '  format: { bitsPerSample: 16, channels: 2, sampleRate: 48000 }',
         '  durationMs: 2000',
+        '  amplitude: 0.5',
         'stream: { bufferMs: 20, notifications: 2 }',
         'timeline:',
         '  - { atPacket: 40, action: stall, durationPackets: 1.5 }',
@@ -182,8 +201,16 @@ describe('wavert play through a private PulseAudio server', { skip: unavailable 
       const run = await runWavert(['play', wavPath, '--sink', 'pulse', '--quiet'], {
         env: doomed.env,
         timeoutMs: 15_000,
+        // the server goes away once the player's stream exists (however long a loaded machine took to get there)
         during: () => {
-          setTimeout(() => void doomed.stop(), 600);
+          const poll = setInterval(() => {
+            const inputs = spawnSync('pactl', ['list', 'short', 'sink-inputs'], { env: doomed.env, encoding: 'utf8', timeout: 2000 });
+            if (inputs.stdout?.trim()) {
+              clearInterval(poll);
+              setTimeout(() => void doomed.stop(), 300);
+            }
+          }, 50);
+          setTimeout(() => clearInterval(poll), 12_000);
         },
       });
       assert.equal(run.code, 3, `exit ${run.code}: ${run.stderr}`);

@@ -76,18 +76,9 @@ export interface PlaySinkReport {
 }
 
 /** How the real-time run went, beside the model's summary (the --json `playback` field). */
-export interface PlaybackSummary {
-  mode: PlaybackMode;
-  lookaheadMs: number;
-  sinkStartMs: number | null;
-  wallMs: number;
-  pausedMs: number;
-  wakeUps: number;
-  maxAheadMs: number;
-  wakeLatenessNs: PlaybackReport['wakeLatenessNs'];
+export type PlaybackSummary = Omit<PlaybackReport, 'glitches'> & {
   glitches: { counts: Record<PlaybackGlitchKind, number>; frames: number; listed: PlaybackGlitch[] };
-  ended: PlaybackReport['ended'];
-}
+};
 
 export type PlaySummary = RunSummary & { sink: PlaySinkReport; playback: PlaybackSummary; interrupted: boolean; startFrame: number; volume: GainReport | null };
 
@@ -271,7 +262,7 @@ async function playOnce(
     });
     const packetMs = (session.stream.packetFrameCount * 1000) / format.sampleRate;
     const lookaheadMs = latencyOption ?? DEFAULT_LOOKAHEAD_MS;
-    // the player holds the lookahead (the loop refills every half of it); live: its buffer must also outlast a packet
+    // the player holds the lookahead (the loop refills every quarter of it); live: its buffer must also outlast a packet
     const playerLatencyMs = mode === 'paced' ? lookaheadMs : Math.max(lookaheadMs, Math.ceil(2 * packetMs + 10));
     const raised = bufferRaisedWarning(options.bufferMs, format.sampleRate, session.allocation.requestedSizeInBytes / format.blockAlign);
     if (raised !== undefined) diagnostics.warn(raised);

@@ -16,7 +16,7 @@ export const registerRun: CommandRegistration = (program: Command, io, setExitCo
     .option('--out <dir>', 'output folder: <dir>/<scenario>/ gets rendered.wav, trace.ndjson, summary.json (default ./wavert-out)')
     .option('--realtime', 'play each scenario in real time to a sink, one at a time, so the glitch can be heard (paced by the sink: heard exactly as rendered)')
     .option('--live', "with --realtime: the client wakes on the host's event loop (host lateness can add host-late glitches)")
-    .option('--latency-ms <ms>', 'with --realtime: how far the model may run ahead of what is heard (default 50)')
+    .option('--latency-ms <ms>', 'with --realtime: how far the model may run ahead of what is heard (default 500)')
     .option('--sink <spec>', 'with --realtime: auto, speaker, pulse, pipewire, alsa, null or file:PATH (default auto)')
     .option('--device <name>', 'with --realtime: the sink device')
     .option('--update-golden', "write or refresh each scenario's golden WAV from this run (only next to the scenario or inside a folder named here)")

@@ -55,6 +55,9 @@ export class RunClock {
   private framesAtRunStart = 0;
   /** Frames of time spent in RUN since STOP before this RUN: the clock the presentation position runs on. */
   private runFramesBeforeRun = 0;
+  /** When RUN was last left, and the RUN clock before that: a PAUSE that takes no model time (paced playback holding the model) resumes the same clock. */
+  private leftRunAtNs = -1;
+  private runFramesBeforePause = 0;
   eosReceived = false;
   private eosPacket = -1;
   private eosLengthInBytes = 0;
@@ -90,6 +93,7 @@ export class RunClock {
   /** STOP: count, positions and the EOS flag back to nothing. */
   reset(): void {
     this.running = false;
+    this.leftRunAtNs = -1;
     this.framesAtRunStart = 0;
     this.runFramesBeforeRun = 0;
     this.eosReceived = false;
@@ -110,8 +114,13 @@ export class RunClock {
   run(timeNs: number): void {
     if (this.dma.bufferFrames === 0) return;
     this.running = true;
-    this.runStartNs = timeNs;
-    this.framesAtRunStart = this.dma.linearFrames;
+    if (this.leftRunAtNs === timeNs) {
+      // back at the instant it paused: the sub-frame phase stays, the run is the same as one never paused
+      this.runFramesBeforeRun = this.runFramesBeforePause;
+    } else {
+      this.runStartNs = timeNs;
+      this.framesAtRunStart = this.dma.linearFrames;
+    }
     if (this.finished) return;
     this.timer?.run(timeNs);
     this.runDmaTo(timeNs);
@@ -121,6 +130,8 @@ export class RunClock {
   /** PAUSE from RUN: the DMA freezes where it is, keeping the phase inside the current packet. */
   pause(timeNs: number): void {
     this.advance(timeNs);
+    this.leftRunAtNs = timeNs;
+    this.runFramesBeforePause = this.runFramesBeforeRun;
     this.runFramesBeforeRun = this.runFrames(timeNs);
     this.running = false;
     this.dmaGeneration++;

@@ -14,6 +14,7 @@ export class HeardTimeline {
   private lastNs = 0;
   /** When the sink was seen to have played everything (the model gave it nothing since): heard time runs on. */
   private drainedAtMs = Number.NaN;
+  private lastCallMs = 0;
 
   constructor(private readonly sampleRate: number) {}
 
@@ -44,11 +45,16 @@ export class HeardTimeline {
 
   /**
    * The model time of the frame being heard, given the frames the sink has played. When the sink has played
-   * everything (the model output nothing, e.g. its DMA is paused), heard time runs on with the wall clock.
+   * everything (the model output nothing, e.g. its DMA is paused), heard time runs on with the wall clock —
+   * unless playback itself is held (`held`: the user paused), when it stays where the sound stopped.
    */
-  heardNs(playedFrames: number, nowMs: number): number {
+  heardNs(playedFrames: number, nowMs: number, held = false): number {
+    const sinceLastMs = nowMs - this.lastCallMs;
+    this.lastCallMs = nowMs;
     if (playedFrames >= this.totalFrames) {
       if (Number.isNaN(this.drainedAtMs)) this.drainedAtMs = nowMs;
+      // held: the time since the last look does not count
+      else if (held) this.drainedAtMs += sinceLastMs;
       return this.lastNs + Math.round((nowMs - this.drainedAtMs) * NS_PER_MS);
     }
     this.drainedAtMs = Number.NaN;
@@ -58,10 +64,5 @@ export class HeardTimeline {
     }
     const endFrame = this.endFrames[this.head]!;
     return Math.max(0, this.endNs[this.head]! - framesToNs(endFrame - playedFrames, this.sampleRate));
-  }
-
-  /** After a pause: the time the sink stood drained while paused is not model time. */
-  resume(nowMs: number): void {
-    if (!Number.isNaN(this.drainedAtMs)) this.drainedAtMs = nowMs;
   }
 }

@@ -20,8 +20,13 @@ import { count } from '../text/count.js';
 
 export type PlaybackMode = 'paced' | 'live';
 
-/** 100 ms: on a shared 2-core host, wake-ups came up to ~60 ms late under load; refilling every quarter absorbs 75 ms. */
-export const DEFAULT_LOOKAHEAD_MS = 100;
+/**
+ * 500 ms: on this loaded 2-core host the loop, pacat and the server were each descheduled for 100–270 ms at times,
+ * and a PulseAudio stream that runs dry skips what comes late (pacat cannot seek): with a busy core and a cold sink
+ * 200 ms lost audio, 500 ms lost none (bench/RESULTS.md). Refilled every quarter. --latency-ms trades the margin
+ * for a model closer to what is heard.
+ */
+export const DEFAULT_LOOKAHEAD_MS = 500;
 /** The loop never sleeps less than this (a sink that wants data at once still gets a turn of the event loop). */
 const MIN_SLEEP_MS = 2;
 /** The live view and the sink checks of live mode come this often. */
@@ -104,6 +109,39 @@ function setPaused(session: Session, paused: boolean): boolean {
   return false;
 }
 
+/** The control's requests applied to a run, the same in both modes: the end (once), then the pause toggles. */
+class ControlledRun {
+  paused = false;
+  private pausedAtMs = 0;
+  private sourceEnded = false;
+
+  constructor(private readonly options: PlaybackOptions, private readonly control: PlaybackControl, private readonly report: PlaybackReport) {}
+
+  apply(): void {
+    const { control, report, options } = this;
+    if (control.ended !== null && !this.sourceEnded) {
+      this.sourceEnded = true;
+      report.ended = control.ended;
+      options.endSource?.();
+      // ending from a pause plays the end, it does not stay paused
+      if (this.paused) control.togglePause();
+    }
+    for (let toggles = control.takeToggles(); toggles > 0; toggles--) {
+      const nowMs = performance.now();
+      const session = options.session;
+      if (!this.paused && setPaused(session, true)) {
+        this.paused = true;
+        this.pausedAtMs = nowMs;
+        session.recorder.traceEvent('control', session.scheduler.timeNs, { action: 'pause' });
+      } else if (this.paused && setPaused(session, false)) {
+        this.paused = false;
+        report.pausedMs += nowMs - this.pausedAtMs;
+        session.recorder.traceEvent('control', session.scheduler.timeNs, { action: 'resume' });
+      }
+    }
+  }
+}
+
 async function playPaced(options: PlaybackOptions): Promise<PlaybackResult> {
   const { session, output, sink } = options;
   const control = options.control ?? new PlaybackControl();
@@ -115,9 +153,7 @@ async function playPaced(options: PlaybackOptions): Promise<PlaybackResult> {
   const wakeLateness = new SampleSet();
   const startedMs = performance.now();
   let modelNs = 0;
-  let paused = false;
-  let pausedAtMs = 0;
-  let sourceEnded = false;
+  const run = new ControlledRun(options, control, report);
   let failure: SinkError | undefined;
   let lastViewMs = Number.NEGATIVE_INFINITY;
   let heardNs = 0;
@@ -129,30 +165,12 @@ async function playPaced(options: PlaybackOptions): Promise<PlaybackResult> {
     failure = sink.failure();
     if (failure) { report.ended = 'sink-failed'; break; }
     if (control.stopped) { report.ended = 'stopped'; break; }
-    if (control.ended !== null && !sourceEnded) {
-      sourceEnded = true;
-      report.ended = control.ended;
-      options.endSource?.();
-      // ending from a pause plays the end, it does not stay paused
-      if (paused) control.togglePause();
-    }
-    for (let toggles = control.takeToggles(); toggles > 0; toggles--) {
-      const nowMs = performance.now();
-      if (!paused && setPaused(session, true)) {
-        paused = true;
-        pausedAtMs = nowMs;
-        session.recorder.traceEvent('control', modelNs, { action: 'pause' });
-      } else if (paused && setPaused(session, false)) {
-        paused = false;
-        report.pausedMs += nowMs - pausedAtMs;
-        output.timeline.resume(nowMs);
-        session.recorder.traceEvent('control', modelNs, { action: 'resume' });
-      }
-    }
+    run.apply();
+    const paused = run.paused;
     const nowMs = performance.now();
     const played = sink.playedFrames();
     if (played > 0 && report.sinkStartMs === null) report.sinkStartMs = nowMs - startedMs;
-    heardNs = output.timeline.heardNs(played, nowMs);
+    heardNs = output.timeline.heardNs(played, nowMs, paused);
     if (!paused) {
       if (session.idle) break;
       if (modelNs >= limitNs) { report.ended = 'limit'; break; }
@@ -246,25 +264,14 @@ async function playLive(options: PlaybackOptions): Promise<PlaybackResult> {
       });
     },
   });
-  let paused = false;
-  let pausedAtMs = 0;
-  let sourceEnded = false;
+  const run = new ControlledRun(options, control, report);
   const tick = (): void => {
     failure = sink.failure();
     if (failure) { report.ended = 'sink-failed'; session.stop(); return; }
     if (control.stopped) { report.ended = 'stopped'; session.stop(); sink.abort(); return; }
-    if (control.ended !== null && !sourceEnded) {
-      sourceEnded = true;
-      report.ended = control.ended;
-      options.endSource?.();
-      if (paused) control.togglePause();
-    }
-    for (let toggles = control.takeToggles(); toggles > 0; toggles--) {
-      if (!paused && setPaused(session, true)) { paused = true; pausedAtMs = performance.now(); }
-      else if (paused && setPaused(session, false)) { paused = false; report.pausedMs += performance.now() - pausedAtMs; }
-    }
+    run.apply();
     const playedNs = framesToNs(session.stream.getLinearPositionInBytes() / format.blockAlign, format.sampleRate);
-    options.onView?.({ heardNs: playedNs, aheadNs: 0, paused, sinkStarted: true });
+    options.onView?.({ heardNs: playedNs, aheadNs: 0, paused: run.paused, sinkStarted: true });
     if (session.state === 'running' || session.state === 'ready') session.scheduler.at(session.scheduler.timeNs + TICK_MS * NS_PER_MS, EventPriority.observer, tick);
   };
   session.scheduler.at(TICK_MS * NS_PER_MS, EventPriority.observer, tick);

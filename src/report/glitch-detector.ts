@@ -23,6 +23,12 @@ interface PacketMark {
   cause: string;
 }
 
+/** A mark on the bytes of one accepted write: heard wherever those bytes play (ids -1: wherever its packet plays). */
+interface PlacedMark extends PacketMark {
+  firstId: number;
+  lastId: number;
+}
+
 const underflowText = (silence: boolean): CauseText => (first, packets) =>
   `${packetRange(first, packets)} began transferring unwritten: ${silence ? 'the driver played silence' : "the DMA played the slot's stale bytes"}`;
 const foreignText: CauseText = (first, packets, detail) => detail === NEXT_PACKET
@@ -34,6 +40,13 @@ const lateText: CauseText = (first, packets, detail) =>
   `${packetRange(first, packets)} played the bytes of a refused late write (${detail}) left in its slot`;
 const unfilledText: CauseText = (first, packets) =>
   `${packetRange(first, packets)} ${packets > 1 ? 'were' : 'was'} accepted without fresh audio in the slot: old bytes played`;
+const BACK = 'back';
+const AHEAD = 'ahead';
+const outOfOrderText: CauseText = (first, packets, detail) =>
+  `${packetRange(first, packets)} played ${packets > 1 ? 'their' : 'its'} own write, but ${detail === BACK ? 'after audio written later had already been heard' : 'skipping audio written before it'}: the packet count ran apart from the DMA, so writes were placed in passes out of their order`;
+const AFTER_EOS = 'after-eos';
+const afterEosText: CauseText = (first, packets) =>
+  `${packetRange(first, packets)} began transferring after the EOS packet, which the driver never ended: the DMA looped over the buffer's stale bytes`;
 
 export class GlitchDetector {
   private readonly sampleRate: number;
@@ -57,7 +70,7 @@ export class GlitchDetector {
   private staleBefore = 0;
   private underflowPacket = -1;
   private underflowSilenced = false;
-  private marks: PacketMark[] = [];
+  private marks: PlacedMark[] = [];
   private highestAccepted = -1;
   private eosEndFrame = -1;
   private pausedAtFrame = 0;
@@ -65,6 +78,23 @@ export class GlitchDetector {
   private fifoStartFrame = -1;
   private fifoFrames = 0;
   private fifoTimeNs = 0;
+  /** The FIFO overshoot still reads on in the write heard last, from where the DMA stopped (not a blip). */
+  private fifoContinues = true;
+  /** Where the last output of a packet pass ended in the buffer, and the write whose byte it played last (-1: none). */
+  private nextBufferFrame = -1;
+  private lastPlayedId = -1;
+  /** Accepted writes in the order SetWritePacket accepted them: the order their audio is meant to be heard. */
+  private acceptSeq = 0;
+  /** The last accepted write: the packet the client named, and the DMA pass that plays it. */
+  private lastAcceptedPacket = -1;
+  private lastAcceptedDmaPacket = -1;
+  private readonly lastAcceptedIds = new Float64Array([0, -1]);
+  private readonly recordSeq = new Float64Array(RECORDS).fill(-1);
+  /** The accept order of the write whose own pass was heard last, while nothing but own passes followed (-1: none). */
+  private lastOwnSeq = -1;
+  /** The pass being listed as out-of-order (-1: none). */
+  private outOfOrderPacket = -1;
+  private outOfOrderDetail = BACK;
 
   constructor(sampleRate: number, blockAlign: number, glitches: GlitchList) {
     this.sampleRate = sampleRate;
@@ -100,6 +130,9 @@ export class GlitchDetector {
     this.staleBefore = this.writeSeq + 1;
     this.firstPending = this.writeSeq + 1;
     this.underflowPacket = -1;
+    this.lastOwnSeq = -1;
+    this.outOfOrderPacket = -1;
+    this.lastAcceptedPacket = -1;
   }
 
   bufferWritten(offsetInBytes: number, lengthInBytes: number): void {
@@ -131,6 +164,12 @@ export class GlitchDetector {
     }
   }
 
+  /** The id of the write that last put this frame in the buffer (-1: none), lazily filled slots included. */
+  private writeIdAt(frame: number): number {
+    const slot = Math.floor(frame / this.packetFrames);
+    return this.slotUnfilled[slot] === 1 ? this.slotWhole[slot]! : this.frameWrite[frame]!;
+  }
+
   /** Sets a lazily filled slot's frames to the write that covered it whole. */
   private fillSlot(slot: number): void {
     if (slot >= this.slotUnfilled.length || this.slotUnfilled[slot] === 0) return;
@@ -138,18 +177,30 @@ export class GlitchDetector {
     this.frameWrite.fill(this.slotWhole[slot]!, slot * this.packetFrames, (slot + 1) * this.packetFrames);
   }
 
-  /** A SetWritePacket call: the copies since the previous call were for `linearPacket`, with this answer. */
-  writePacket(linearPacket: number, status: number, eosEndFrame: number): void {
+  /**
+   * A SetWritePacket call: the copies since the previous call were for `linearPacket` (the DMA pass that plays
+   * them), with this answer. `requestedPacket` is the packet the client named (linear), when it differs.
+   */
+  writePacket(linearPacket: number, status: number, eosEndFrame: number, requestedPacket: number = linearPacket): void {
     if (status === STATUS_SUCCESS) {
       if (linearPacket > this.highestAccepted) this.highestAccepted = linearPacket;
       if (eosEndFrame >= 0) this.eosEndFrame = eosEndFrame;
     }
     const kind = status === STATUS_SUCCESS ? ACCEPTED : status === STATUS_DATA_LATE_ERROR ? REFUSED_LATE : REFUSED_OTHER;
+    // the same packet written again (write-twice) replaces its audio: it keeps its place in the order
+    const seq = kind !== ACCEPTED ? -1 : requestedPacket === this.lastAcceptedPacket ? this.acceptSeq : ++this.acceptSeq;
+    if (kind === ACCEPTED) {
+      this.lastAcceptedPacket = requestedPacket;
+      this.lastAcceptedDmaPacket = linearPacket;
+      this.lastAcceptedIds[0] = this.firstPending;
+      this.lastAcceptedIds[1] = this.writeSeq;
+    }
     for (let id = Math.max(this.firstPending, this.writeSeq - RECORDS + 1); id <= this.writeSeq; id++) {
       const slot = id % RECORDS;
       this.recordStatus[slot] = kind;
       this.recordPacket[slot] = linearPacket;
       this.recordCode[slot] = status;
+      this.recordSeq[slot] = seq;
     }
     this.firstPending = this.writeSeq + 1;
   }
@@ -170,9 +221,16 @@ export class GlitchDetector {
     this.underflowSilenced = silenced;
   }
 
-  /** A glitch inside packet `packetNumber`, placed in output frames when that packet plays. */
+  /** A glitch inside packet `packetNumber` (as the client named it), placed in output frames when that packet plays. */
   markPacket(mark: PacketMark): void {
-    if (this.marks.length < 1024) this.marks.push(mark);
+    if (this.marks.length >= 1024) return;
+    // the write just accepted for that packet: its bytes may be heard in another DMA pass (the count ran apart from
+    // the DMA, or a write landed in the slot being transferred), or never (overwritten first)
+    const ofLastWrite = mark.packetNumber === this.lastAcceptedPacket;
+    this.marks.push({
+      ...mark, packetNumber: ofLastWrite ? this.lastAcceptedDmaPacket : mark.packetNumber,
+      firstId: ofLastWrite ? this.lastAcceptedIds[0]! : -1, lastId: ofLastWrite ? this.lastAcceptedIds[1]! : -1,
+    });
   }
 
   /**
@@ -189,14 +247,18 @@ export class GlitchDetector {
       this.pendingFlush = null;
     }
     if (packetNumber < 0) {
-      if (this.fifoStartFrame < 0) {
-        this.fifoStartFrame = outputFrame;
-        this.fifoTimeNs = timeAt(0);
-      }
-      this.fifoFrames += frames;
+      this.fifoOutput(outputFrame, frames, bufferFrame, timeAt);
       return;
     }
+    const played = bufferFrame >= 0 && this.frameWrite.length > 0;
+    this.nextBufferFrame = played ? (bufferFrame + frames) % this.bufferFrames : -1;
+    this.lastPlayedId = played ? this.writeIdAt(bufferFrame + frames - 1) : -1;
     if (packetNumber === this.underflowPacket) {
+      this.lastOwnSeq = -1;
+      this.outOfOrderPacket = -1;
+      // past the EOS packet there is no audio left to play: silence there is the stream's end, heard as a clean one
+      const afterEos = this.eosEndFrame >= 0 && packetNumber * this.packetFrames >= this.eosEndFrame;
+      if (afterEos && this.underflowSilenced) return;
       const attributed = this.underflowAttribution;
       if (attributed) {
         const policy = this.underflowSilenced ? 'silence' : 'stale bytes';
@@ -204,7 +266,7 @@ export class GlitchDetector {
         return;
       }
       const kind = this.underflowSilenced ? 'underflow-silence' : 'underflow-repeat';
-      this.glitches.piece(kind, outputFrame, frames, timeAt(0), packetNumber, kind, underflowText(this.underflowSilenced));
+      this.glitches.piece(kind, outputFrame, frames, timeAt(0), packetNumber, afterEos ? AFTER_EOS : kind, afterEos ? afterEosText : underflowText(this.underflowSilenced));
       return;
     }
     if (this.notifications === 0 && this.bufferFrames > 0) {
@@ -212,21 +274,63 @@ export class GlitchDetector {
       if (packetNumber > 0) this.glitches.piece('underflow-repeat', outputFrame, frames, timeAt(0), null, NO_PACKET_MODE, null);
       return;
     }
-    if (this.frameWrite.length === 0 || bufferFrame < 0) return;
-    if (this.marks.length > 0) this.placeMarks(outputFrame, frames, timeAt, packetNumber, bufferFrame % this.packetFrames);
+    if (this.frameWrite.length === 0 || bufferFrame < 0) {
+      this.lastOwnSeq = -1;
+      this.outOfOrderPacket = -1;
+      return;
+    }
+    if (this.marks.length > 0) this.placeMarks(outputFrame, frames, timeAt, packetNumber, bufferFrame);
     const slot = Math.floor(bufferFrame / this.packetFrames);
     const whole = this.slotWhole[slot]!;
-    if (whole >= 0 && this.isOwn(whole, packetNumber)) return;
+    if (whole >= 0 && this.isOwn(whole, packetNumber)) {
+      this.ownRun(whole, outputFrame, frames, timeAt(0), packetNumber);
+      return;
+    }
     // the slot holds more than one write: judge frame by frame, one piece per run of the same verdict
-    for (let s = slot; s * this.packetFrames < bufferFrame + frames; s++) this.fillSlot(s);
     let runStart = 0;
-    let runVerdict = this.verdict(this.frameWrite[bufferFrame]!, packetNumber);
+    let runVerdict = this.verdict(this.writeIdAt(bufferFrame), packetNumber);
     for (let offset = 1; offset <= frames; offset++) {
-      const verdict = offset < frames ? this.verdict(this.frameWrite[bufferFrame + offset]!, packetNumber) : -2;
+      const verdict = offset < frames ? this.verdict(this.writeIdAt(bufferFrame + offset), packetNumber) : -2;
       if (verdict === runVerdict) continue;
-      this.emitVerdict(runVerdict, outputFrame + runStart, offset - runStart, timeAt(runStart), packetNumber);
+      if (runVerdict === -1) this.ownRun(this.writeIdAt(bufferFrame + runStart), outputFrame + runStart, offset - runStart, timeAt(runStart), packetNumber);
+      else this.emitVerdict(runVerdict, outputFrame + runStart, offset - runStart, timeAt(runStart), packetNumber);
       runStart = offset;
       runVerdict = verdict;
+    }
+  }
+
+  /**
+   * A pass playing its own write: clean when it follows the own pass of the write accepted just before it. Right
+   * after the own pass of another write (no glitch between to explain the jump), the audio jumps back or ahead.
+   */
+  private ownRun(id: number, outputFrame: number, frames: number, timeNs: number, packetNumber: number): void {
+    const seq = this.recordSeq[id % RECORDS]!;
+    const last = this.lastOwnSeq;
+    if (this.outOfOrderPacket !== packetNumber) {
+      this.outOfOrderPacket = last >= 0 && last !== seq && last !== seq - 1 ? packetNumber : -1;
+      this.outOfOrderDetail = last > seq ? BACK : AHEAD;
+    }
+    if (this.outOfOrderPacket === packetNumber) this.glitches.piece('out-of-order', outputFrame, frames, timeNs, packetNumber, this.outOfOrderDetail, outOfOrderText);
+    this.lastOwnSeq = seq;
+  }
+
+  /** FIFO frames past the EOS point: reading on in the write that was heard last is no blip; anything after it is. */
+  private fifoOutput(outputFrame: number, frames: number, bufferFrame: number, timeAt: (offset: number) => number): void {
+    for (let offset = 0; offset < frames; offset++) {
+      if (this.fifoContinues) {
+        const frame = bufferFrame + offset;
+        if (bufferFrame >= 0 && frame === this.nextBufferFrame && this.lastPlayedId >= 0 && this.writeIdAt(frame) === this.lastPlayedId) {
+          this.nextBufferFrame = (frame + 1) % this.bufferFrames;
+          continue;
+        }
+        this.fifoContinues = false;
+      }
+      if (this.fifoStartFrame < 0) {
+        this.fifoStartFrame = outputFrame + offset;
+        this.fifoTimeNs = timeAt(offset);
+      }
+      this.fifoFrames += frames - offset;
+      return;
     }
   }
 
@@ -234,10 +338,11 @@ export class GlitchDetector {
   fifoOvershoot(sizeInBytes: number, silent: boolean): void {
     if (!silent && this.fifoStartFrame >= 0 && this.fifoFrames > 0) {
       this.glitches.piece('eos-overshoot', this.fifoStartFrame, this.fifoFrames, this.fifoTimeNs, null,
-        `the hardware FIFO read ${count(sizeInBytes, 'byte')} past the EOS point without silence fill: stale buffer bytes played`, null);
+        `the hardware FIFO read ${count(sizeInBytes, 'byte')} past the EOS point without silence fill: ${this.fifoFrames * this.blockAlign < sizeInBytes ? `after ${count(sizeInBytes - this.fifoFrames * this.blockAlign, 'byte')} that read on in the audio heard last, ` : ''}stale buffer bytes played`, null);
     }
     this.fifoStartFrame = -1;
     this.fifoFrames = 0;
+    this.fifoContinues = true;
   }
 
   private isOwn(id: number, packetNumber: number): boolean {
@@ -256,6 +361,8 @@ export class GlitchDetector {
     if (verdict === -1) return;
     const slot = verdict % RECORDS;
     const status = verdict > 0 ? this.recordStatus[slot]! : ACCEPTED;
+    this.outOfOrderPacket = -1;
+    this.lastOwnSeq = -1;
     if (verdict === 0 || (status === ACCEPTED && this.recordPacket[slot]! < packetNumber)) {
       this.glitches.piece('unfilled-write', outputFrame, frames, timeNs, packetNumber, 'unfilled', unfilledText);
     } else if (status === REFUSED_LATE) {
@@ -271,19 +378,39 @@ export class GlitchDetector {
   /** Model time of frame `offset` of the output chunk being judged (its last frame left at chunkEndNs). */
   private readonly timeAt = (offset: number): number => this.chunkEndNs - framesToNs(this.chunkFrames - offset, this.sampleRate);
 
-  private placeMarks(outputFrame: number, frames: number, timeAt: (offset: number) => number, packetNumber: number, inPacketStart: number): void {
+  private placeMarks(outputFrame: number, frames: number, timeAt: (offset: number) => number, packetNumber: number, bufferFrame: number): void {
+    const inPacketStart = bufferFrame % this.packetFrames;
+    const slotStart = bufferFrame - inPacketStart;
     let kept = 0;
     for (const mark of this.marks) {
       if (mark.packetNumber < packetNumber) continue;
-      if (mark.packetNumber === packetNumber) {
-        const from = Math.max(mark.offsetFrames, inPacketStart);
-        const to = Math.min(mark.offsetFrames + mark.frameCount, inPacketStart + frames);
+      const from = Math.max(mark.offsetFrames, inPacketStart);
+      const to = Math.min(mark.offsetFrames + mark.frameCount, inPacketStart + frames);
+      if (mark.firstId < 0) {
+        if (mark.packetNumber !== packetNumber) {
+          this.marks[kept++] = mark;
+          continue;
+        }
         if (to > from) this.glitches.piece(mark.kind, outputFrame + from - inPacketStart, to - from, timeAt(from - inPacketStart), packetNumber, mark.cause, null);
         if (mark.offsetFrames + mark.frameCount > inPacketStart + frames) this.marks[kept++] = mark;
         continue;
+      }
+      // heard where the marked write's bytes play: in its own pass, early in the slot being transferred, or not at all
+      if (to > from && mark.packetNumber % this.notifications === packetNumber % this.notifications) {
+        let runStart = -1;
+        for (let offset = from; offset <= to; offset++) {
+          const id = offset < to ? this.writeIdAt(slotStart + offset) : -1;
+          const marked = id >= mark.firstId && id <= mark.lastId;
+          if (marked && runStart < 0) runStart = offset;
+          if (!marked && runStart >= 0) {
+            this.glitches.piece(mark.kind, outputFrame + runStart - inPacketStart, offset - runStart, timeAt(runStart - inPacketStart), packetNumber, mark.cause, null);
+            runStart = -1;
+          }
+        }
       }
       this.marks[kept++] = mark;
     }
     this.marks.length = kept;
   }
+
 }

@@ -4,7 +4,7 @@ import { count } from '../text/count.js';
 
 export const glitchKinds = [
   'underflow-repeat', 'underflow-silence', 'overwrite-in-transfer', 'late-write-audio', 'unfilled-write',
-  'eos-overshoot', 'eos-early', 'stop-flush', 'waveout-starvation', 'usb-gap', 'sink-drop', 'host-late',
+  'out-of-order', 'eos-overshoot', 'eos-early', 'stop-flush', 'waveout-starvation', 'usb-gap', 'sink-drop', 'host-late',
 ] as const;
 
 export type GlitchKind = (typeof glitchKinds)[number];

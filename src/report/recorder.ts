@@ -169,9 +169,10 @@ export class RunRecorder implements StreamObserver {
     this.statusCounts.set(status, (this.statusCounts.get(status) ?? 0) + 1);
     if (status === STATUS_SUCCESS) this.packetsWritten++;
     if (!Number.isNaN(marginNs)) this.writeMarginNs.add(marginNs);
-    const linearPacket = dmaPacket ?? packetCount + ((packetNumber - (packetCount % 0x1_0000_0000)) | 0);
+    const requestedPacket = packetCount + ((packetNumber - (packetCount % 0x1_0000_0000)) | 0);
+    const linearPacket = dmaPacket ?? requestedPacket;
     const isEos = (flags & 0x200) !== 0;
-    this.detector.writePacket(linearPacket, status, isEos ? this.detector.eosFrameOf(linearPacket, eosPacketLength / this.blockAlign) : -1);
+    this.detector.writePacket(linearPacket, status, isEos ? this.detector.eosFrameOf(linearPacket, eosPacketLength / this.blockAlign) : -1, requestedPacket);
     this.trace?.event({
       event: 'write', timeNs, timeFrames: this.clockFrames(timeNs), positionFrames, packetCount, packetNumber,
       flags, eosPacketLength, status: statusName(status), statusCode: statusHex(status),

@@ -3,7 +3,7 @@ import type { PcmConversion } from './pcm.js';
 import { ALSA_FORMAT, PIPEWIRE_FORMAT, PULSE_FORMAT } from './pcm.js';
 import type { PlayerDialect } from './pipe-sink.js';
 
-export const DEFAULT_LATENCY_MS = 50;
+export const DEFAULT_LATENCY_MS = 500;
 
 function exitSentence(command: string, code: number | null, signal: NodeJS.Signals | null, lastLines: string[], hint: string): string {
   const said = lastLines.length > 0 ? `: ${lastLines[lastLines.length - 1]}` : '';

@@ -33,9 +33,10 @@ export function counterValues(bytes: Buffer, format: WavFormat): Int32Array {
 
 /**
  * Output frames where the played counter does not continue from the frame before: not the next count, and
- * not the silence a punctual client's run ends in (after the last input frame, or the silence fill after it).
+ * not the silence a punctual client's run ends in (after the last input frame, or the silence fill after it). With
+ * `wholeInputDelivered`, stopping short of the last input frame is a departure too (at the frame after the output).
  */
-export function discontinuities(values: Int32Array, inputFrames: number, period: number): number[] {
+export function discontinuities(values: Int32Array, inputFrames: number, period: number, wholeInputDelivered = false): number[] {
   const lastValue = inputFrames > 0 ? 1 + ((inputFrames - 1) % period) : 0;
   // the silence a run ends in (FIFO fill, nothing more to play) continues the last input frame
   let tailStart = values.length;
@@ -50,6 +51,8 @@ export function discontinuities(values: Int32Array, inputFrames: number, period:
     if (value !== next || (previous === 0 && frame > 0)) found.push(frame);
     previous = value;
   }
+  // once the client handed over the whole input, an output that stops on another frame departs where its next should be
+  if (wholeInputDelivered && !endsClean && tailStart === values.length && values.length > 0) found.push(values.length);
   return found;
 }
 

@@ -271,13 +271,16 @@ function compareBuffers(heard: Buffer, reference: Buffer): ReturnType<typeof com
  * heard differently from what `render` wrote: rendered frames missing at the start (the monitor starts capturing
  * with the sink's first block) are reported apart; every other departure's frames count as mismatched.
  */
-export function compareHeard(recording: Buffer, rendered: Buffer): HeardComparison | undefined {
+export function compareHeard(recording: Buffer, rendered: Buffer, startWindowFrames = 4_800): HeardComparison | undefined {
   const result = compareBuffers(recording, rendered);
   if (result.notes.some((note) => note.includes('no audio in common'))) return undefined;
   const departures = [...result.departures];
   let missingAtStart = 0;
-  // a capture that began after the audio did: the reference's first frames are a drop at heard frame 0
-  if (departures[0]?.kind === 'drop' && departures[0].heardFrame === 0 && departures[0].realign) missingAtStart = departures.shift()!.realign!.referenceFrame;
+  // the start: a capture that began after the audio did (a drop at heard frame 0), or a stream's first frames
+  // ramped in or taken for silence (a counter's first values are tiny) — departures that end inside the window
+  while (departures[0]?.realign && departures[0].realign.referenceFrame <= startWindowFrames && departures[0].referenceFrame <= missingAtStart + 1) {
+    missingAtStart = departures.shift()!.realign!.referenceFrame;
+  }
   const renderedFrames = rendered.length / 4;
   const mismatchedFrames = departures.reduce((sum, d) => sum + Math.max(d.heardFrames, d.referenceFrames), 0);
   return { missingAtStart, mismatchedFrames, comparedFrames: renderedFrames - missingAtStart };
