@@ -53,7 +53,7 @@ describe('live view', () => {
     assert.equal(written[written.length - 1], '\x1b[?25h');
   });
 
-  test('when keys arrive in raw mode then space pauses, q quits, Ctrl-C interrupts, and release restores cooked mode', () => {
+  test('when keys arrive in raw mode then space pauses, q quits, Ctrl-C interrupts, Ctrl-Z suspends, and release restores cooked mode', () => {
     const rawModes: boolean[] = [];
     const stdin = Object.assign(new EventEmitter(), {
       isTTY: true,
@@ -62,14 +62,17 @@ describe('live view', () => {
       pause: () => undefined,
     });
     const seen: string[] = [];
-    const keys = new KeyControl(stdin, { togglePause: () => seen.push('pause'), quit: () => seen.push('quit'), interrupt: () => seen.push('interrupt') });
+    const keys = new KeyControl(stdin, { togglePause: () => seen.push('pause'), quit: () => seen.push('quit'), interrupt: () => seen.push('interrupt'), suspend: () => seen.push('suspend') });
     assert.equal(keys.attach(), true);
-    stdin.emit('data', Buffer.from(' xq\x03'));
+    stdin.emit('data', Buffer.from(' xq\x03\x1a'));
+    // around a job-control stop the terminal is cooked, then raw again
+    keys.suspend();
+    keys.resume();
     keys.release();
     keys.release();
     stdin.emit('data', Buffer.from(' '));
-    assert.deepEqual(seen, ['pause', 'quit', 'interrupt']);
-    assert.deepEqual(rawModes, [true, false]);
+    assert.deepEqual(seen, ['pause', 'quit', 'interrupt', 'suspend']);
+    assert.deepEqual(rawModes, [true, false, true, false]);
   });
 
   test('when stdin is not a terminal then there are no keys and nothing changes its mode', () => {

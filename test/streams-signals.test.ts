@@ -202,4 +202,23 @@ describe('signals end every command cleanly', () => {
       assert.match(output, new RegExp(`exit=${code}`));
     }
   });
+
+  test('when play on a terminal is stopped by SIGTSTP then the cursor is shown while it is stopped and hidden again on SIGCONT', { skip: spawnSync('script', ['--version']).status !== 0 ? 'needs script(1) from util-linux for a pseudo-terminal' : false }, () => {
+    const log = join(dir, 'tty-SIGTSTP.log');
+    // the marker lines are written by the shell between the signals, so the log shows what the terminal had at each point
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} play ${JSON.stringify(longWav)} --sink null & pid=$!; sleep 1.5; kill -TSTP $pid; sleep 0.5; echo "state=$(ps -o stat= -p $pid)"; kill -CONT $pid; sleep 0.5; echo resumed; kill -TERM $pid; wait $pid; echo "exit=$?"`;
+    const result = spawnSync('script', ['-qefc', command, log], { cwd: dir, encoding: 'utf8', timeout: 30_000, env: { ...process.env, TERM: 'xterm' } });
+    const output = readFileSync(log, 'latin1');
+    // script(1)'s own first line quotes the command: the markers are searched after it
+    const stoppedAt = output.indexOf('state=', output.indexOf('\n'));
+    const resumedAt = output.indexOf('resumed', stoppedAt);
+    assert.ok(stoppedAt > 0 && resumedAt > stoppedAt, `markers missing (status ${result.status}): ${JSON.stringify(output.slice(-400))}`);
+    assert.match(output.slice(stoppedAt, stoppedAt + 12), /state=T/, 'the process was stopped');
+    const beforeStop = output.slice(0, stoppedAt);
+    assert.ok(beforeStop.lastIndexOf('\u001b[?25h') > beforeStop.lastIndexOf('\u001b[?25l'), 'the cursor is shown while stopped');
+    const whileResumed = output.slice(stoppedAt, resumedAt);
+    assert.ok(whileResumed.includes('\u001b[?25l'), 'the cursor is hidden again after SIGCONT');
+    assert.ok(output.lastIndexOf('\u001b[?25h') > output.lastIndexOf('\u001b[?25l'), 'the cursor is shown at the end');
+    assert.match(output, /exit=143/);
+  });
 });

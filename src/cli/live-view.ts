@@ -122,6 +122,17 @@ export class LiveView {
     this.drawnLines = text.split('\n').length;
   }
 
+  /** While the process is stopped (Ctrl-Z) the shell gets its cursor back; it is hidden again on resume. */
+  suspend(): void {
+    this.erase();
+    this.terminal.write('\x1b[?25h');
+  }
+
+  resume(): void {
+    this.terminal.write('\x1b[?25l');
+    this.dirty = true;
+  }
+
   /** Draws the final state once more and moves below it; always shows the cursor again. */
   stop(): void {
     if (this.timer !== undefined) clearInterval(this.timer);
@@ -138,6 +149,8 @@ export interface KeyHandlers {
   togglePause(): void;
   quit(): void;
   interrupt(): void;
+  /** Ctrl-Z: raw mode turns off the terminal's own job control, so the key asks for it. */
+  suspend?(): void;
 }
 
 export interface KeySource {
@@ -171,7 +184,17 @@ export class KeyControl {
       if (key === ' ') this.handlers.togglePause();
       else if (key === 'q' || key === 'Q') this.handlers.quit();
       else if (key === '\x03') this.handlers.interrupt();
+      else if (key === '\x1a') this.handlers.suspend?.();
     }
+  }
+
+  /** Cooked mode while the process is stopped, raw again on resume. */
+  suspend(): void {
+    if (this.active) this.source.setRawMode?.(false);
+  }
+
+  resume(): void {
+    if (this.active) this.source.setRawMode?.(true);
   }
 
   release(): void {

@@ -24,7 +24,7 @@ import { describeStreamChoice, Diagnostics } from './diagnostics.js';
 import { addExamples } from './examples.js';
 import { EXIT_INTERRUPTED, EXIT_OK } from './exit-codes.js';
 import type { CliIo } from './io.js';
-import { onSignal, onTerminalRestore } from './signals.js';
+import { onSignal, onTerminalRestore, onTerminalSuspend, suspendProcess } from './signals.js';
 import { KeyControl, LiveView, type KeySource, type LiveSnapshot } from './live-view.js';
 import {
   addClientTransportOptions, addModelOptions, addRunOutputOptions, addVerbosityOptions, bufferRaisedWarning, clientTransportFromOptions, logLevelFromOptions,
@@ -303,12 +303,17 @@ async function playOnce(
       const terminal = io.stderr as NodeJS.WritableStream & { columns?: number };
       liveView = new LiveView({ write: (text) => terminal.write(text), get columns() { return terminal.columns; } }, color);
       liveView.start();
-      removeTerminalRestore = onTerminalRestore(() => {
+      const removeRestore = onTerminalRestore(() => {
         keys?.release();
         liveView?.stop();
       });
+      const removeSuspend = onTerminalSuspend({
+        suspend: () => { keys?.suspend(); liveView?.suspend(); },
+        resume: () => { keys?.resume(); liveView?.resume(); },
+      });
+      removeTerminalRestore = () => { removeRestore(); removeSuspend(); };
       if (inputPath !== '-') {
-        keys = new KeyControl(io.stdin as unknown as KeySource, { togglePause: () => control.togglePause(), quit: () => quit(false), interrupt: () => quit(true) });
+        keys = new KeyControl(io.stdin as unknown as KeySource, { togglePause: () => control.togglePause(), quit: () => quit(false), interrupt: () => quit(true), suspend: suspendProcess });
         keys.attach();
       }
     }

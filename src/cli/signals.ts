@@ -1,4 +1,4 @@
-// SIGINT, SIGTERM and SIGHUP for every command, in one place: the terminal is put back (cursor, raw mode) on
+// SIGINT, SIGTERM, SIGHUP and SIGQUIT for every command, in one place (and SIGTSTP for job control): the terminal is put back (cursor, raw mode) on
 // every signal, a command that can end itself cleanly is asked to, and otherwise temporary outputs are removed,
 // one line is printed and the process exits with 128 + the signal number.
 import { discardPendingOutputs } from '../output/atomic-file.js';
@@ -12,7 +12,14 @@ export type TerminalRestore = () => void;
 /** A command's own way to end on a signal; returns false when it cannot (the default handling then applies). */
 export type SignalListener = (signal: CaughtSignal) => boolean;
 
+/** What a terminal program does around a stop (Ctrl-Z, SIGTSTP): give the terminal back, then take it again. */
+export interface TerminalSuspend {
+  suspend(): void;
+  resume(): void;
+}
+
 const restorers = new Set<TerminalRestore>();
+const suspenders = new Set<TerminalSuspend>();
 const listeners: SignalListener[] = [];
 const beforeExit = new Set<() => void>();
 let installed: Map<CaughtSignal, () => void> | null = null;
@@ -22,6 +29,33 @@ let write: (text: string) => void = (text) => { process.stderr.write(text); };
 export function onTerminalRestore(restore: TerminalRestore): () => void {
   restorers.add(restore);
   return () => restorers.delete(restore);
+}
+
+/** Registers what gives the terminal back while the process is stopped by job control; returns the unregister. */
+export function onTerminalSuspend(suspender: TerminalSuspend): () => void {
+  suspenders.add(suspender);
+  return () => suspenders.delete(suspender);
+}
+
+/** Stops the process as the shell expects (SIGSTOP), with the cursor shown and cooked mode while it is stopped. */
+export function suspendProcess(): void {
+  const taken = [...suspenders];
+  for (const suspender of taken) {
+    try {
+      suspender.suspend();
+    } catch {
+      // the terminal went away: nothing to give back
+    }
+  }
+  process.kill(process.pid, 'SIGSTOP');
+  // SIGCONT: the process runs on from here
+  for (const suspender of taken) {
+    try {
+      suspender.resume();
+    } catch {
+      // the terminal went away while stopped
+    }
+  }
 }
 
 /** Runs every terminal restore now (also used on the normal way out). */
@@ -86,11 +120,13 @@ export function installSignalHandlers(stderr: (text: string) => void = write): (
     installed.set(signal, handler);
     process.on(signal, handler);
   }
+  process.on('SIGTSTP', suspendProcess);
   return uninstallSignalHandlers;
 }
 
 export function uninstallSignalHandlers(): void {
   if (!installed) return;
   for (const [signal, handler] of installed) process.removeListener(signal, handler);
+  process.removeListener('SIGTSTP', suspendProcess);
   installed = null;
 }

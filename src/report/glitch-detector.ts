@@ -83,6 +83,8 @@ export class GlitchDetector {
   /** Where the last output of a packet pass ended in the buffer, and the write whose byte it played last (-1: none). */
   private nextBufferFrame = -1;
   private lastPlayedId = -1;
+  /** The silence after the EOS packet is being heard as the stream's clean end. */
+  private endedClean = false;
   /** Accepted writes in the order SetWritePacket accepted them: the order their audio is meant to be heard. */
   private acceptSeq = 0;
   /** The last accepted write: the packet the client named, and the DMA pass that plays it. */
@@ -251,14 +253,18 @@ export class GlitchDetector {
       return;
     }
     const played = bufferFrame >= 0 && this.frameWrite.length > 0;
-    this.nextBufferFrame = played ? (bufferFrame + frames) % this.bufferFrames : -1;
+    // no wrap: past the buffer's end the FIFO reads its start, which is other audio (or, N = 1, the same again)
+    this.nextBufferFrame = played ? bufferFrame + frames : -1;
     this.lastPlayedId = played ? this.writeIdAt(bufferFrame + frames - 1) : -1;
     if (packetNumber === this.underflowPacket) {
+      // past the EOS packet there is no audio left to play: silence there, right after audio heard in order (or
+      // more of that silence), is the stream's end, heard as a clean one
+      const afterEos = this.eosEndFrame >= 0 && packetNumber * this.packetFrames >= this.eosEndFrame;
+      const cleanEnd = afterEos && this.underflowSilenced && (this.lastOwnSeq >= 0 || this.endedClean);
+      this.endedClean = cleanEnd;
       this.lastOwnSeq = -1;
       this.outOfOrderPacket = -1;
-      // past the EOS packet there is no audio left to play: silence there is the stream's end, heard as a clean one
-      const afterEos = this.eosEndFrame >= 0 && packetNumber * this.packetFrames >= this.eosEndFrame;
-      if (afterEos && this.underflowSilenced) return;
+      if (cleanEnd) return;
       const attributed = this.underflowAttribution;
       if (attributed) {
         const policy = this.underflowSilenced ? 'silence' : 'stale bytes';
@@ -269,6 +275,7 @@ export class GlitchDetector {
       this.glitches.piece(kind, outputFrame, frames, timeAt(0), packetNumber, afterEos ? AFTER_EOS : kind, afterEos ? afterEosText : underflowText(this.underflowSilenced));
       return;
     }
+    this.endedClean = false;
     if (this.notifications === 0 && this.bufferFrames > 0) {
       // no packet mode: every write is refused and the DMA loops over the buffer; each pass after the first repeats it
       if (packetNumber > 0) this.glitches.piece('underflow-repeat', outputFrame, frames, timeAt(0), null, NO_PACKET_MODE, null);
@@ -314,23 +321,26 @@ export class GlitchDetector {
     this.lastOwnSeq = seq;
   }
 
-  /** FIFO frames past the EOS point: reading on in the write that was heard last is no blip; anything after it is. */
+  /**
+   * FIFO frames past the EOS point: reading on in the write that was heard last is no blip, nor is the silence of
+   * buffer frames never written since allocation; the blip runs from the first stale frame to the last.
+   */
   private fifoOutput(outputFrame: number, frames: number, bufferFrame: number, timeAt: (offset: number) => number): void {
+    if (bufferFrame < 0 || this.frameWrite.length === 0) return;
     for (let offset = 0; offset < frames; offset++) {
-      if (this.fifoContinues) {
-        const frame = bufferFrame + offset;
-        if (bufferFrame >= 0 && frame === this.nextBufferFrame && this.lastPlayedId >= 0 && this.writeIdAt(frame) === this.lastPlayedId) {
-          this.nextBufferFrame = (frame + 1) % this.bufferFrames;
-          continue;
-        }
-        this.fifoContinues = false;
+      const frame = bufferFrame + offset;
+      const id = this.writeIdAt(frame);
+      if (this.fifoContinues && frame === this.nextBufferFrame && this.lastPlayedId >= 0 && id === this.lastPlayedId) {
+        this.nextBufferFrame = frame + 1;
+        continue;
       }
+      this.fifoContinues = false;
+      if (id < 0) continue;
       if (this.fifoStartFrame < 0) {
         this.fifoStartFrame = outputFrame + offset;
         this.fifoTimeNs = timeAt(offset);
       }
-      this.fifoFrames += frames - offset;
-      return;
+      this.fifoFrames = outputFrame + offset + 1 - this.fifoStartFrame;
     }
   }
 
