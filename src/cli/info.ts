@@ -124,9 +124,10 @@ export function infoText(info: WavInfo): string {
 
 export async function infoCommand(file: string, options: InfoOptions, io: CliIo): Promise<number> {
   const diagnostics = new Diagnostics(io, logLevelFromOptions(options));
-  const startedMs = performance.now();
+  // process.hrtime, not performance: the global performance loads perf_hooks (8 modules) on first use
+  const startedNs = process.hrtime.bigint();
   const info = inspectWav(file);
-  diagnostics.debug(`read ${info.file} in ${(performance.now() - startedMs).toFixed(1)} ms (frames ${info.frameCountSource === 'header' ? 'from the header' : 'counted by reading to the end'})`);
+  diagnostics.debug(`read ${info.file} in ${(Number(process.hrtime.bigint() - startedNs) / 1e6).toFixed(1)} ms (frames ${info.frameCountSource === 'header' ? 'from the header' : 'counted by reading to the end'})`);
   io.stdout.write(options.json === true ? `${JSON.stringify(info)}\n` : infoText(info));
   return 0;
 }

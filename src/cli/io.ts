@@ -8,5 +8,11 @@ export interface CliIo {
 }
 
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+  // stdin only when a command reads it: opening it costs a millisecond and makes a stdin pipe non-blocking
+  return {
+    stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(),
+    get stdin() {
+      return process.stdin;
+    },
+  };
 }

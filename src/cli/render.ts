@@ -64,7 +64,8 @@ export async function renderCommand(inputPath: string, options: RenderOptions, i
   new SameFileGuard().addInput(inputPath).claimOutput(outputPath).claimOutput(options.trace, 'trace').claimOutput(options.report, 'report');
   // the report's module (and its drawing) loads only when a report is asked for
   const report = options.report === undefined ? null : (await import('../report/run-report.js')).RunReport.plan(options.report, options.trace);
-  const startedMs = performance.now();
+  // process.hrtime, not performance: the global performance loads perf_hooks (8 modules) on first use
+  const startedNs = process.hrtime.bigint();
   let rendered: RenderResult;
   try {
     rendered = await renderFileStoppable(inputPath, outputPath, stream, report?.tracePath ?? options.trace, { ...pipeline, ...(range ? { range: (format) => rangeRequest(range, format.sampleRate) } : {}) }, {
@@ -74,7 +75,7 @@ export async function renderCommand(inputPath: string, options: RenderOptions, i
     report?.discard();
     throw error;
   }
-  const wallMs = performance.now() - startedMs;
+  const wallMs = Number(process.hrtime.bigint() - startedNs) / 1e6;
   const { summary, warnings, format, startFrame } = rendered;
   for (const warning of warnings) diagnostics.warn(warning);
   const raised = bufferRaisedWarning(options.bufferMs, format.sampleRate, summary.stream.requestedBufferBytes / format.blockAlign);

@@ -12,7 +12,7 @@ import {
   type AllocationResult, type AudioFormat, type DmaOutput, type HwLatency, type HwRegister, type KsState,
   type PacketCountResult, type PositionResult, type PresentationPosition, type StreamOptions, type UnderflowPolicy,
 } from './types.js';
-import { decideWrite, packetDelta, packetWindow, windowPhase, type PacketWindow } from './write-packet.js';
+import { decideWrite, packetDelta, packetWindow, windowPhase, type PacketWindow, type WriteContext, type WriteRequest } from './write-packet.js';
 
 export { MAX_NOTIFICATION_COUNT } from './allocation.js';
 export type { NeverEndedReason, NotificationListener } from './run-clock.js';
@@ -45,6 +45,10 @@ export class WaveRTStream {
   private packetsSplitFrames = false;
   private state: KsState = 'STOP';
   private readonly observers: StreamObserver[] = [];
+  private readonly writeRequest: WriteRequest = { packetNumber: 0, flags: 0, eosPacketLength: 0 };
+  private readonly writeContext: WriteContext = {
+    notificationCount: 0, packetSizeInBytes: 0, blockAlign: 0, packetCount: 0, phase: 'preroll', eosReceived: false,
+  };
 
   constructor(scheduler: Scheduler, format: AudioFormat, options: StreamOptions = {}) {
     this.scheduler = scheduler;
@@ -186,15 +190,19 @@ export class WaveRTStream {
     const timeNs = this.scheduler.timeNs;
     this.clock.advance(timeNs);
     const count = this.clock.packetCount();
-    const request = { packetNumber: packetNumber >>> 0, flags: flags >>> 0, eosPacketLength: eosPacketLength >>> 0 };
-    const decision = decideWrite(this.choices, {
-      notificationCount: this.dma.notificationCount,
-      packetSizeInBytes: this.dma.packetSizeInBytes,
-      blockAlign: this.format.blockAlign,
-      packetCount: count,
-      phase: windowPhase(this.state, this.dma.startedPacket >= 0),
-      eosReceived: this.clock.eosReceived,
-    }, request);
+    // one request and context reused for every call: a 10-minute render makes 60,000 of them
+    const request = this.writeRequest;
+    request.packetNumber = packetNumber >>> 0;
+    request.flags = flags >>> 0;
+    request.eosPacketLength = eosPacketLength >>> 0;
+    const context = this.writeContext;
+    context.notificationCount = this.dma.notificationCount;
+    context.packetSizeInBytes = this.dma.packetSizeInBytes;
+    context.blockAlign = this.format.blockAlign;
+    context.packetCount = count;
+    context.phase = windowPhase(this.state, this.dma.startedPacket >= 0);
+    context.eosReceived = this.clock.eosReceived;
+    const decision = decideWrite(this.choices, context, request);
     // where the DMA will play an accepted write: the written packet itself unless the count runs apart from the DMA
     const linearPacket = count + packetDelta(request.packetNumber, count);
     const dmaPacket = decision.status === STATUS_SUCCESS && this.clock.timer ? this.dma.packetPlaying(linearPacket) : linearPacket;

@@ -60,6 +60,10 @@ export function packetDelta(packetNumber: number, packetCount: number): number {
   return ((packetNumber >>> 0) - (packetCount % TWO_POW_32)) | 0;
 }
 
+function refused(isEos: boolean, status: NtStatus): WriteDecision {
+  return { status, linearPacket: -1, isEos };
+}
+
 /**
  * The checks in order; a refused call changes nothing. Doc: not-supported, unknown flags, EOS received,
  * the window, the EOS length. The reference (SetWritePacket) has no flags check and tests the EOS length
@@ -67,20 +71,19 @@ export function packetDelta(packetNumber: number, packetCount: number): number {
  */
 export function decideWrite(choices: ProfileChoices, context: WriteContext, request: WriteRequest): WriteDecision {
   const isEos = (request.flags & KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM) !== 0;
-  const refuse = (status: NtStatus): WriteDecision => ({ status, linearPacket: -1, isEos });
-  if (context.notificationCount === 0) return refuse(STATUS_NOT_SUPPORTED);
+  if (context.notificationCount === 0) return refused(isEos, STATUS_NOT_SUPPORTED);
   if (choices.unknownFlags === 'invalid-parameter' && (request.flags & ~KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM) !== 0) {
-    return refuse(STATUS_INVALID_PARAMETER);
+    return refused(isEos, STATUS_INVALID_PARAMETER);
   }
-  if (context.eosReceived) return refuse(STATUS_INVALID_DEVICE_STATE);
+  if (context.eosReceived) return refused(isEos, STATUS_INVALID_DEVICE_STATE);
   const delta = packetDelta(request.packetNumber, context.packetCount);
   const window = packetWindow(choices, context.notificationCount, context.phase);
-  if (delta < window.lowest) return refuse(STATUS_DATA_LATE_ERROR);
-  if (delta > window.highest) return refuse(STATUS_DATA_OVERRUN);
+  if (delta < window.lowest) return refused(isEos, STATUS_DATA_LATE_ERROR);
+  if (delta > window.highest) return refused(isEos, STATUS_DATA_OVERRUN);
   if (isEos) {
     const length = request.eosPacketLength;
     const misaligned = choices.eosLengthCheck === 'packet-size-and-block-align' && length % context.blockAlign !== 0;
-    if (length > context.packetSizeInBytes || misaligned) return refuse(STATUS_INVALID_PARAMETER);
+    if (length > context.packetSizeInBytes || misaligned) return refused(isEos, STATUS_INVALID_PARAMETER);
   }
   return { status: STATUS_SUCCESS, linearPacket: context.packetCount + delta, isEos };
 }

@@ -3,9 +3,16 @@
 // (a device such as /dev/null or /dev/full, a FIFO) is written in place and never unlinked.
 import * as fs from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { threadId } from 'node:worker_threads';
+import { createRequire } from 'node:module';
 import { IoError, describeIoFailure } from '../errors.js';
 import { writeFully } from '../wav/fd-io.js';
+
+// node:worker_threads costs a few ms to load: only a command that writes a file pays for it
+let threadIdCache: number | null = null;
+function threadId(): number {
+  threadIdCache ??= (createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads')).threadId;
+  return threadIdCache;
+}
 
 export interface AtomicFileOptions {
   /**
@@ -104,7 +111,7 @@ export class AtomicFile {
       }
       return new AtomicFile(label, target, fd, null);
     }
-    const temporaryPath = join(dirname(target), `.${basename(target)}.${process.pid}-${threadId}-${++temporaryCount}.tmp`);
+    const temporaryPath = join(dirname(target), `.${basename(target)}.${process.pid}-${threadId()}-${++temporaryCount}.tmp`);
     let fd = -1;
     try {
       const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;

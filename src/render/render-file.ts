@@ -4,6 +4,7 @@ import type { RunSummary } from '../report/summary.js';
 import { abortTrace, createTraceWriter, type TraceWriter } from '../report/trace.js';
 import type { ClientConfig, StreamConfig, TransportConfig } from '../session/config.js';
 import { cutInput, type InputRangeRequest } from '../session/input-range.js';
+import { loadSessionModules } from '../session/optional-modules.js';
 import { Session } from '../session/session.js';
 import { pcmSourceFrom } from '../session/wav-source.js';
 import { WavReader, WavWriter, formatDescription, type WavFormat } from '../wav/index.js';
@@ -114,6 +115,7 @@ export async function renderFileStoppable(
   inputPath: string, outputPath: string, stream: StreamConfig, tracePath: string | undefined, pipeline: RenderPipeline,
   options: { keepPartial: boolean; stopOn: StopSource; describe: (signal: InterruptedError['signal']) => string },
 ): Promise<RenderResult> {
+  await loadSessionModules(pipeline.client, pipeline.transport);
   const render = openRender(inputPath, outputPath, stream, tracePath, pipeline);
   let stoppedBy: InterruptedError['signal'] | null = null;
   // the first signal stops the render where it is; a second one is not taken (the process ends at once)

@@ -62,6 +62,8 @@ export class GlitchDetector {
   private readonly recordCode = new Float64Array(RECORDS);
   /** Per slot: the id of a write that covered the whole slot and nothing written there since, else -1. */
   private slotWhole = new Float64Array(0);
+  /** Per slot: 1 while its frameWrite entries still wait to be set to slotWhole (a whole-slot write fills lazily). */
+  private slotUnfilled = new Uint8Array(0);
   private writeSeq = 0;
   private firstPending = 1;
   /** Writes older than this are from before the last STOP: never the packet's own. */
@@ -109,6 +111,7 @@ export class GlitchDetector {
     this.notifications = notifications;
     this.frameWrite = new Float64Array(notifications > 0 ? bufferFrames : 0).fill(-1);
     this.slotWhole = new Float64Array(Math.max(1, notifications)).fill(-1);
+    this.slotUnfilled = new Uint8Array(this.slotWhole.length);
   }
 
   /** Leaving RUN: where the DMA stood, in case a STOP follows and discards what was written past it. */
@@ -143,16 +146,37 @@ export class GlitchDetector {
     this.recordPacket[slot] = -1;
     let frame = Math.floor(offsetInBytes / this.blockAlign);
     let remaining = Math.ceil(lengthInBytes / this.blockAlign);
+    const packetFrames = this.packetFrames;
     while (remaining > 0) {
       const end = Math.min(this.bufferFrames, frame + remaining);
-      this.frameWrite.fill(id, frame, end);
-      for (let s = Math.floor(frame / this.packetFrames); s * this.packetFrames < end; s++) {
-        const whole = frame <= s * this.packetFrames && end >= (s + 1) * this.packetFrames;
+      // a slot written whole is filled only when something reads or overwrites part of it: most never are
+      for (let s = Math.floor(frame / packetFrames); s * packetFrames < end; s++) {
+        const slotStart = s * packetFrames;
+        const whole = frame <= slotStart && end >= slotStart + packetFrames;
+        if (whole && s < this.slotUnfilled.length) {
+          this.slotUnfilled[s] = 1;
+        } else {
+          this.fillSlot(s);
+          this.frameWrite.fill(id, Math.max(frame, slotStart), Math.min(end, slotStart + packetFrames));
+        }
         this.slotWhole[s] = whole ? id : -1;
       }
       remaining -= end - frame;
       frame = 0;
     }
+  }
+
+  /** The id of the write that last put this frame in the buffer (-1: none), lazily filled slots included. */
+  private writeIdAt(frame: number): number {
+    const slot = Math.floor(frame / this.packetFrames);
+    return this.slotUnfilled[slot] === 1 ? this.slotWhole[slot]! : this.frameWrite[frame]!;
+  }
+
+  /** Sets a lazily filled slot's frames to the write that covered it whole. */
+  private fillSlot(slot: number): void {
+    if (slot >= this.slotUnfilled.length || this.slotUnfilled[slot] === 0) return;
+    this.slotUnfilled[slot] = 0;
+    this.frameWrite.fill(this.slotWhole[slot]!, slot * this.packetFrames, (slot + 1) * this.packetFrames);
   }
 
   /**
@@ -231,7 +255,7 @@ export class GlitchDetector {
     const played = bufferFrame >= 0 && this.frameWrite.length > 0;
     // no wrap: past the buffer's end the FIFO reads its start, which is other audio (or, N = 1, the same again)
     this.nextBufferFrame = played ? bufferFrame + frames : -1;
-    this.lastPlayedId = played ? this.frameWrite[bufferFrame + frames - 1]! : -1;
+    this.lastPlayedId = played ? this.writeIdAt(bufferFrame + frames - 1) : -1;
     if (packetNumber === this.underflowPacket) {
       // past the EOS packet there is no audio left to play: silence there, right after audio heard in order (or
       // more of that silence), is the stream's end, heard as a clean one
@@ -271,11 +295,11 @@ export class GlitchDetector {
     }
     // the slot holds more than one write: judge frame by frame, one piece per run of the same verdict
     let runStart = 0;
-    let runVerdict = this.verdict(this.frameWrite[bufferFrame]!, packetNumber);
+    let runVerdict = this.verdict(this.writeIdAt(bufferFrame), packetNumber);
     for (let offset = 1; offset <= frames; offset++) {
-      const verdict = offset < frames ? this.verdict(this.frameWrite[bufferFrame + offset]!, packetNumber) : -2;
+      const verdict = offset < frames ? this.verdict(this.writeIdAt(bufferFrame + offset), packetNumber) : -2;
       if (verdict === runVerdict) continue;
-      if (runVerdict === -1) this.ownRun(this.frameWrite[bufferFrame + runStart]!, outputFrame + runStart, offset - runStart, timeAt(runStart), packetNumber);
+      if (runVerdict === -1) this.ownRun(this.writeIdAt(bufferFrame + runStart), outputFrame + runStart, offset - runStart, timeAt(runStart), packetNumber);
       else this.emitVerdict(runVerdict, outputFrame + runStart, offset - runStart, timeAt(runStart), packetNumber);
       runStart = offset;
       runVerdict = verdict;
@@ -305,7 +329,7 @@ export class GlitchDetector {
     if (bufferFrame < 0 || this.frameWrite.length === 0) return;
     for (let offset = 0; offset < frames; offset++) {
       const frame = bufferFrame + offset;
-      const id = this.frameWrite[frame]!;
+      const id = this.writeIdAt(frame);
       if (this.fifoContinues && frame === this.nextBufferFrame && this.lastPlayedId >= 0 && id === this.lastPlayedId) {
         this.nextBufferFrame = frame + 1;
         continue;
@@ -385,7 +409,7 @@ export class GlitchDetector {
       if (to > from && mark.packetNumber % this.notifications === packetNumber % this.notifications) {
         let runStart = -1;
         for (let offset = from; offset <= to; offset++) {
-          const id = offset < to ? this.frameWrite[slotStart + offset]! : -1;
+          const id = offset < to ? this.writeIdAt(slotStart + offset) : -1;
           const marked = id >= mark.firstId && id <= mark.lastId;
           if (marked && runStart < 0) runStart = offset;
           if (!marked && runStart >= 0) {

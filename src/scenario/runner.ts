@@ -12,6 +12,7 @@ import { STATUS_SUCCESS, statusName, type DmaOutput, type DriverProfile, type Nt
 import { ScenarioError, WavertError } from '../errors.js';
 import { abortTrace, createTraceWriter, type RunSummary, type TraceWriter } from '../report/index.js';
 import { writeFileAtomic } from '../output/index.js';
+import { loadSessionModules } from '../session/optional-modules.js';
 import { Session } from '../session/session.js';
 import type { Sink } from '../sinks/types.js';
 import { formatDescription, WavWriter, type WavFormat } from '../wav/index.js';
@@ -223,6 +224,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
   let trace: TraceWriter | null = null;
   let sink: Sink | null = null;
   let writer: WavWriter | null = null;
+  await loadSessionModules(scenario.pipeline.client, scenario.pipeline.transport);
   try {
     trace = teeTrace(createTraceWriter(outputPaths.trace, noFollow), traceEvents);
     const output = new CollectingOutput();

@@ -2,10 +2,10 @@ import { Scheduler, VirtualClock, type Clock } from '../clock/index.js';
 import { EventPriority } from '../clock/scheduler.js';
 import { PacketRenderClient, type PcmSource } from '../client/packet-client.js';
 import { createLatencySampler, type LatencySampler } from '../client/latency.js';
-import { WaveOutDevice } from '../client/waveout.js';
-import { WaveOutApplication, waveOutSummary } from '../client/waveout-app.js';
-import { UsbIsochTransport } from '../transport/usb-transport.js';
-import { resolveUsbConfig } from '../transport/usb-config.js';
+import type { WaveOutDevice } from '../client/waveout.js';
+import type { WaveOutApplication } from '../client/waveout-app.js';
+import type { UsbIsochTransport } from '../transport/usb-transport.js';
+import { loadedUsbModules, loadedWaveOutModules } from './optional-modules.js';
 import { AllocationError, StateError } from '../errors.js';
 import {
   STATUS_SUCCESS, WaveRTMiniport, describeNeverEnded, statusName,
@@ -93,8 +93,9 @@ export class Session {
     this.recorder.setBuffer(this.allocation.actualSizeInBytes / options.format.blockAlign, this.stream.packetFrameCount, this.allocation.notificationCount);
     this.stream.addObserver(this.recorder);
     const transport = options.transport ?? { kind: 'direct' };
-    this.usb = transport.kind === 'usb'
-      ? new UsbIsochTransport(this.scheduler, options.format, options.output, resolveUsbConfig(transport, options.format), {
+    const usbModules = transport.kind === 'usb' ? loadedUsbModules() : null;
+    this.usb = transport.kind === 'usb' && usbModules
+      ? new usbModules.UsbIsochTransport(this.scheduler, options.format, options.output, usbModules.resolveUsbConfig(transport, options.format), {
         burstFrames: this.stream.packetFrameCount,
         trace: this.trace ? (timeNs, fields) => this.recorder.traceEvent('usb', timeNs, fields) : null,
         glitch: (glitch) => this.recorder.glitch(glitch),
@@ -108,6 +109,7 @@ export class Session {
     this.stream.attachOutput(this.usb ?? options.output);
     const client = options.client ?? { kind: 'packet' };
     if (client.kind === 'waveout') {
+      const { WaveOutDevice, WaveOutApplication } = loadedWaveOutModules();
       const waveOut = resolveWaveOutConfig(client, options.format);
       const device = new WaveOutDevice(this.scheduler, this.stream, {
         wakeLatency: options.wakeLatency,
@@ -300,7 +302,7 @@ export class Session {
       framesDelivered: this.packetClient ? this.packetClient.framesDelivered : this.waveOut!.device.feeder.framesFed,
       neverEnded: this.sessionState === 'ended' ? null : describeNeverEnded(this.stream.neverEndedReason, this.stream.notificationIntervalMs),
     });
-    if (this.waveOut) summary.waveOut = waveOutSummary(this.waveOut.device, this.waveOut.app);
+    if (this.waveOut) summary.waveOut = loadedWaveOutModules().waveOutSummary(this.waveOut.device, this.waveOut.app);
     if (this.usb) {
       summary.usb = this.usb.summary();
       // through USB the device plays what the pipe carried: gaps and drops included

@@ -78,6 +78,8 @@ export class WavWriter {
   private fillInBytes = 0;
   /** Views of the DMA's buffers by (offset, length): see writeFrom. */
   private readonly views = new WeakMap<Buffer, Map<number, Buffer>>();
+  private lastViewSource: Buffer | null = null;
+  private lastViews: Map<number, Buffer> | undefined = undefined;
   private audioBytesWritten = 0;
   private state: WriterState = 'open';
 
@@ -176,11 +178,14 @@ export class WavWriter {
    */
   private viewOf(source: Buffer, offsetInBytes: number, lengthInBytes: number): Buffer {
     if (offsetInBytes === 0 && lengthInBytes === source.length) return source;
-    let kept = this.views.get(source);
+    // the DMA hands over the same buffer packet after packet: its map is looked up once, not per packet
+    let kept = source === this.lastViewSource ? this.lastViews : this.views.get(source);
     if (kept === undefined) {
       kept = new Map();
       this.views.set(source, kept);
     }
+    this.lastViewSource = source;
+    this.lastViews = kept;
     // exact below 2^53: offsets and lengths are under 2^26 (64 MiB)
     const key = offsetInBytes * 0x4000000 + lengthInBytes;
     let view = kept.get(key);
