@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { WavWriter } from '../src/wav/index.js';
 import { pcmFormat } from '../src/wav/format.js';
 import { ensureToneWav } from './inputs.js';
-import { benchRuns, measure, medianOf, table, which, type Measurement } from './support.js';
+import { benchRuns, measure, medianRows, ratioTable, which, type Measurement } from './support.js';
 
 // `wavert compare` on a 10-minute 48 kHz stereo pair, side by side in the same run with `cmp` (byte equality of an
 // identical pair: the floor for reading two files) and `sox -n stat` (one pass over one file). The recording holds
@@ -93,19 +93,10 @@ export function runCompareBench(outDir: string): Record<string, unknown> {
       results.get(command.name)!.push(measurement);
     }
   }
-  const rows = [...results].map(([tool, list]) => ({
-    tool, wallSeconds: medianOf(list, 'wallSeconds'), cpuSeconds: medianOf(list, 'cpuSeconds'), peakRssMiB: medianOf(list, 'peakRssMiB'),
-  }));
+  const rows = medianRows(results);
   const wavert = rows[0]!;
   console.log(`\n## compare: 10 minutes of 48 kHz stereo 16-bit (115 MB each), median of ${runs} interleaved runs\n`);
-  console.log(table(rows.map((row) => ({
-    tool: row.tool,
-    'wall s': row.wallSeconds.toFixed(3),
-    'CPU s': row.cpuSeconds.toFixed(3),
-    'peak RSS MiB': row.peakRssMiB.toFixed(1),
-    '× real time': (SECONDS / row.wallSeconds).toFixed(0),
-    'wall ÷ wavert': (row.wallSeconds / wavert.wallSeconds).toFixed(2),
-  }))));
+  console.log(ratioTable(rows, wavert, SECONDS));
   console.log(`\nwavert compare runs at ${(SECONDS / wavert.wallSeconds).toFixed(0)}× real time on the pair with departures (bar: 100×)`);
 
   // bounded memory: 3.1 hours against itself (the render bench's 2 GB file), peak RSS as for 10 minutes
