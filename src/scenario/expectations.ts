@@ -10,6 +10,7 @@ import { silenceByte, WavReader, WavWriter, type WavFormat } from '../wav/index.
 import type { CountExpectation, GlitchExpectation, RangeExpectation, Scenario } from './model.js';
 import type { Glitch, GlitchKind } from '../report/glitches.js';
 import { count } from '../text/count.js';
+import { firstByteNotEqual, firstDifference } from './byte-ranges.js';
 
 export interface ExpectationResult {
   name: string;
@@ -151,38 +152,44 @@ function checkRange(index: number, range: RangeExpectation, outcome: RunOutcome)
   const expected = `output frames ${range.firstFrame}–${range.lastFrame} ${label}`;
   const result = (held: boolean, actual: string): ExpectationResult => ({ name, line: range.position.line, expected, actual, held });
   if (range.lastFrame >= outputFrames) return result(false, `the output has only ${count(outputFrames, 'frame')}`);
-  const frameAt = (bytes: Buffer, frame: number): Buffer => bytes.subarray(frame * blockAlign, (frame + 1) * blockAlign);
-  const silence = silenceByte(format);
-  const isSilent = (frame: number): boolean => frameAt(output, frame).every((byte) => byte === silence);
+  const frames = Math.max(0, range.lastFrame - range.firstFrame + 1);
+  // a partial frame at the output's end has only the bytes it has
+  const rangeBytes = Math.min(frames * blockAlign, Math.max(0, output.length - range.firstFrame * blockAlign));
+  const firstNotSilent = (): number => {
+    const offset = firstByteNotEqual(output, range.firstFrame * blockAlign, rangeBytes, silenceByte(format));
+    return offset < 0 ? -1 : range.firstFrame + Math.floor(offset / blockAlign);
+  };
   switch (range.check.kind) {
-    case 'silence':
-      for (let frame = range.firstFrame; frame <= range.lastFrame; frame++) {
-        if (!isSilent(frame)) return result(false, `frame ${frame} is not silence`);
-      }
-      return result(true, 'silence');
-    case 'not-silence':
-      for (let frame = range.firstFrame; frame <= range.lastFrame; frame++) {
-        if (!isSilent(frame)) return result(true, `frame ${frame} is not silence`);
-      }
-      return result(false, 'all silence');
+    case 'silence': {
+      const frame = firstNotSilent();
+      return frame < 0 ? result(true, 'silence') : result(false, `frame ${frame} is not silence`);
+    }
+    case 'not-silence': {
+      const frame = firstNotSilent();
+      return frame < 0 ? result(false, 'all silence') : result(true, `frame ${frame} is not silence`);
+    }
     case 'stale': {
       const bufferFrames = outcome.bufferFrames;
-      for (let frame = range.firstFrame; frame <= range.lastFrame; frame++) {
-        if (frame < bufferFrames) return result(false, `frame ${frame} has no frame one buffer (${bufferFrames} frames) earlier`);
-        if (!frameAt(output, frame).equals(frameAt(output, frame - bufferFrames))) {
-          return result(false, `frame ${frame} differs from frame ${frame - bufferFrames}, one buffer earlier`);
-        }
-      }
+      if (frames === 0) return result(true, `stale (each frame repeats the one ${bufferFrames} frames earlier)`);
+      if (range.firstFrame < bufferFrames) return result(false, `frame ${range.firstFrame} has no frame one buffer (${bufferFrames} frames) earlier`);
+      const differs = (frame: number): ExpectationResult => result(false, `frame ${frame} differs from frame ${frame - bufferFrames}, one buffer earlier`);
+      const offset = firstDifference(output, range.firstFrame * blockAlign, output, (range.firstFrame - bufferFrames) * blockAlign, rangeBytes);
+      if (offset >= 0) return differs(range.firstFrame + Math.floor(offset / blockAlign));
+      if (rangeBytes < frames * blockAlign) return differs(range.lastFrame);
       return result(true, `stale (each frame repeats the one ${bufferFrames} frames earlier)`);
     }
     case 'input': {
       const { firstInputFrame } = range.check;
       const inputFrames = input.length / blockAlign;
-      for (let frame = range.firstFrame; frame <= range.lastFrame; frame++) {
-        const inputFrame = firstInputFrame + frame - range.firstFrame;
-        if (inputFrame >= inputFrames) return result(false, `the input has only ${count(inputFrames, 'frame')}`);
-        if (!frameAt(output, frame).equals(frameAt(input, inputFrame))) return result(false, `output frame ${frame} differs from input frame ${inputFrame}`);
-      }
+      const differs = (frame: number): ExpectationResult => result(false, `output frame ${frame} differs from input frame ${firstInputFrame + frame - range.firstFrame}`);
+      // frames past the input's end fail only after every frame before them matched; a partial last frame differs
+      const availableBytes = Math.max(0, input.length - firstInputFrame * blockAlign);
+      const comparableFrames = Math.min(frames, Math.ceil(availableBytes / blockAlign));
+      const comparedBytes = Math.min(comparableFrames * blockAlign, availableBytes, rangeBytes);
+      const offset = firstDifference(output, range.firstFrame * blockAlign, input, firstInputFrame * blockAlign, comparedBytes);
+      if (offset >= 0) return differs(range.firstFrame + Math.floor(offset / blockAlign));
+      if (comparedBytes < comparableFrames * blockAlign) return differs(range.firstFrame + comparableFrames - 1);
+      if (comparableFrames < frames) return result(false, `the input has only ${count(inputFrames, 'frame')}`);
       return result(true, 'equal');
     }
   }

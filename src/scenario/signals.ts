@@ -12,6 +12,11 @@ type SignalSpec = Exclude<InputSpec, { type: 'file' }>;
 export function renderSignal(spec: SignalSpec): Buffer {
   const { format, frames } = spec;
   const bytes = Buffer.alloc(frames * format.blockAlign, silenceByte(format));
+  if (spec.type === 'silence') return bytes;
+  if (spec.type === 'counter') {
+    writeCounter(bytes, frames, format);
+    return bytes;
+  }
   const sampleBytes = format.bitsPerSample / 8;
   const write = sampleWriter(format);
   const random = new SeededRandom(spec.seed);
@@ -21,8 +26,6 @@ export function renderSignal(spec: SignalSpec): Buffer {
     const t = frame / format.sampleRate;
     let value: number;
     switch (spec.type) {
-      case 'silence':
-        continue;
       case 'sine':
         value = spec.amplitude * Math.sin(twoPi * spec.frequencyHz * t);
         break;
@@ -34,9 +37,6 @@ export function renderSignal(spec: SignalSpec): Buffer {
       case 'noise':
         value = spec.amplitude * (random.next() * 2 - 1);
         break;
-      case 'counter':
-        writeCounterFrame(bytes, frame, format);
-        continue;
     }
     const offset = frame * format.blockAlign;
     for (let channel = 0; channel < format.channels; channel++) write(bytes, offset + channel * sampleBytes, value);
@@ -45,24 +45,36 @@ export function renderSignal(spec: SignalSpec): Buffer {
 }
 
 /** Every sample of frame i holds 1 + (i mod (2^(bits-1) - 1)): never silence, and unique within that period. */
-function writeCounterFrame(bytes: Buffer, frame: number, format: WavFormat): void {
+function writeCounter(bytes: Buffer, frames: number, format: WavFormat): void {
   const sampleBytes = format.bitsPerSample / 8;
-  const offset = frame * format.blockAlign;
-  for (let channel = 0; channel < format.channels; channel++) {
-    const at = offset + channel * sampleBytes;
-    if (format.encoding === 'float') {
+  const { channels, blockAlign } = format;
+  // one loop per sample size: this runs once per input sample, usually before the code is optimised
+  if (format.encoding === 'float') {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+    for (let frame = 0, offset = 0; frame < frames; frame++, offset += blockAlign) {
       const value = (1 + (frame % (FLOAT_COUNTER_STEPS - 1))) / FLOAT_COUNTER_STEPS;
-      if (format.bitsPerSample === 32) bytes.writeFloatLE(value, at);
-      else bytes.writeDoubleLE(value, at);
-      continue;
+      for (let channel = 0, at = offset; channel < channels; channel++, at += sampleBytes) {
+        if (sampleBytes === 4) view.setFloat32(at, value, true);
+        else view.setFloat64(at, value, true);
+      }
     }
-    const period = 2 ** (format.bitsPerSample - 1) - 1;
+    return;
+  }
+  const period = 2 ** (format.bitsPerSample - 1) - 1;
+  for (let frame = 0, offset = 0; frame < frames; frame++, offset += blockAlign) {
     const value = 1 + (frame % period);
-    switch (format.bitsPerSample) {
-      case 8: bytes[at] = 0x80 + value; break;
-      case 16: bytes.writeInt16LE(value, at); break;
-      case 24: bytes.writeIntLE(value, at, 3); break;
-      default: bytes.writeInt32LE(value, at); break;
+    // the value is positive and below 2^(bits-1): its little-endian bytes are those of the signed sample
+    const low = value & 0xff;
+    const second = (value >>> 8) & 0xff;
+    const third = (value >>> 16) & 0xff;
+    const high = value >>> 24;
+    for (let channel = 0, at = offset; channel < channels; channel++, at += sampleBytes) {
+      switch (sampleBytes) {
+        case 1: bytes[at] = 0x80 + value; break;
+        case 2: bytes[at] = low; bytes[at + 1] = second; break;
+        case 3: bytes[at] = low; bytes[at + 1] = second; bytes[at + 2] = third; break;
+        default: bytes[at] = low; bytes[at + 1] = second; bytes[at + 2] = third; bytes[at + 3] = high; break;
+      }
     }
   }
 }
