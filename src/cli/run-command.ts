@@ -3,7 +3,7 @@ import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path
 import { IoError, UsageError, describeIoFailure } from '../errors.js';
 import { SameFileGuard, escapeControlCharacters, makeFolders, safeFolderName, writeFileAtomic } from '../output/index.js';
 import {
-  checkInPool, clearScenarioOutputs, defaultJobCount, stopAllWorkers, failureLines, junitXml, runInPool, runScenarioFile, type ScenarioResult,
+  clearScenarioOutputs, defaultJobCount, stopAllWorkers, failureLines, junitXml, runLoadedScenario, ScenarioPool, type PoolEntry, type ScenarioResult,
 } from '../scenario/index.js';
 import { scenarioReportHook } from '../report/scenario-report.js';
 import { openSink, parseSinkSpec } from '../sinks/index.js';
@@ -71,13 +71,14 @@ function shown(file: string, cwd: string): string {
 
 /**
  * Loads every scenario up front, each in a worker under the time limit: invalid ones are reported without
- * running, and names must be unique as folder names (they name the output folders).
+ * running, and names must be unique as folder names (they name the output folders). The valid ones come back
+ * loaded, to be run as they are.
  */
-async function preflight(files: readonly string[], cwd: string, poolOptions: { jobs: number; timeoutMs: number }): Promise<{ runnable: string[]; invalid: Map<string, ScenarioResult> }> {
+async function preflight(files: readonly string[], cwd: string, pool: ScenarioPool): Promise<{ runnable: PoolEntry[]; invalid: Map<string, ScenarioResult> }> {
   const invalid = new Map<string, ScenarioResult>();
-  const runnable: string[] = [];
+  const runnable: PoolEntry[] = [];
   const owners = new Map<string, string>();
-  const outcomes = await checkInPool(files.map((file) => ({ path: file, file: shown(file, cwd) })), poolOptions);
+  const outcomes = await pool.check(files.map((file) => ({ path: file, file: shown(file, cwd) })));
   files.forEach((file, index) => {
     const outcome = outcomes[index]!;
     const shownFile = shown(file, cwd);
@@ -97,7 +98,7 @@ async function preflight(files: readonly string[], cwd: string, poolOptions: { j
       return;
     }
     owners.set(folder, shownFile);
-    runnable.push(file);
+    runnable.push({ path: file, file: shownFile, scenario: outcome.scenario, cost: outcome.cost });
   });
   return { runnable, invalid };
 }
@@ -130,25 +131,29 @@ export async function runCommand(paths: readonly string[], options: RunOptions, 
   const guard = new SameFileGuard();
   for (const file of files) guard.addInput(file, 'scenario');
   guard.claimOutput(junitPath, 'JUnit report');
-  try {
-    makeFolders(outDir);
-  } catch (error) {
-    throw new IoError(`cannot create the output folder ${options.out ?? 'wavert-out'}: ${describeIoFailure(error)}`);
-  }
-  const startedMs = performance.now();
-  if (options.profile !== undefined && options.updateGolden) throw new UsageError("--update-golden writes each scenario's golden WAV from its own profile; leave out --profile");
-  const profile = await profileFromOption(options.profile, cwd);
-  const goldenRoots = [...libraryRoots(paths, cwd), ...(options.goldenDir !== undefined ? [resolve(cwd, options.goldenDir)] : [])];
+  // the worker threads start loading now, while this thread prepares the output folder and the profile
+  const pool = new ScenarioPool({ jobs, timeoutMs: timeoutS * 1000 }, files.length);
   // a signal stops the workers and removes what their scenarios had begun to write
   const removeCleanup = onSignalExit(stopAllWorkers);
   try {
-    return await runAll(files, cwd, { jobs, timeoutS, sinkRequest, lookaheadMs, outDir, goldenRoots, junitPath, profile, diagnostics, startedMs }, options, io);
+    try {
+      makeFolders(outDir);
+    } catch (error) {
+      throw new IoError(`cannot create the output folder ${options.out ?? 'wavert-out'}: ${describeIoFailure(error)}`);
+    }
+    const startedMs = performance.now();
+    if (options.profile !== undefined && options.updateGolden) throw new UsageError("--update-golden writes each scenario's golden WAV from its own profile; leave out --profile");
+    const profile = await profileFromOption(options.profile, cwd);
+    const goldenRoots = [...libraryRoots(paths, cwd), ...(options.goldenDir !== undefined ? [resolve(cwd, options.goldenDir)] : [])];
+    return await runAll(files, cwd, { pool, jobs, timeoutS, sinkRequest, lookaheadMs, outDir, goldenRoots, junitPath, profile, diagnostics, startedMs }, options, io);
   } finally {
+    pool.close();
     removeCleanup();
   }
 }
 
 interface RunPlan {
+  pool: ScenarioPool;
   jobs: number;
   timeoutS: number;
   sinkRequest: ReturnType<typeof parseSinkSpec> | null;
@@ -162,20 +167,21 @@ interface RunPlan {
 }
 
 async function runAll(files: string[], cwd: string, plan: RunPlan, options: RunOptions, io: CliIo): Promise<number> {
-  const { jobs, timeoutS, sinkRequest, lookaheadMs, outDir, goldenRoots, junitPath, profile, diagnostics, startedMs } = plan;
-  const { runnable, invalid } = await preflight(files, cwd, { jobs, timeoutMs: timeoutS * 1000 });
+  const { pool, jobs, timeoutS, sinkRequest, lookaheadMs, outDir, goldenRoots, junitPath, profile, diagnostics, startedMs } = plan;
+  const { runnable, invalid } = await preflight(files, cwd, pool);
   diagnostics.info(`${count(files.length, 'scenario')} found, ${runnable.length} valid; output in ${outDir}`);
   diagnostics.debug(sinkRequest ? 'real time: one scenario at a time' : `${count(Math.min(jobs, Math.max(1, runnable.length)), 'worker thread')}, ${timeoutS} s limit per scenario`);
   const runOptions = { outDir, updateGolden: options.updateGolden ?? false, goldenRoots, report: options.report ?? false, ...(profile ? { profile } : {}) };
   const ran = new Map<string, ScenarioResult>();
   if (sinkRequest) {
-    // real time: one scenario at a time, so that each can be heard
-    for (const file of runnable) {
-      if (!options.quiet) io.stderr.write(`wavert: playing ${shown(file, cwd)} in real time\n`);
+    // real time: one scenario at a time on this thread, so that each can be heard
+    pool.close();
+    for (const entry of runnable) {
+      if (!options.quiet) io.stderr.write(`wavert: playing ${entry.file} in real time\n`);
       let folder: string | null = null;
       // a signal mid-scenario removes what it had begun to write, as the pool does for its workers
       const removeCleanup = onSignalExit(() => { if (folder !== null) clearScenarioOutputs(folder, true); });
-      const result = await runScenarioFile(file, {
+      const result = await runLoadedScenario(entry.scenario!, {
         ...runOptions,
         onFolder: (directory) => { folder = directory; },
         report: runOptions.report ? scenarioReportHook : undefined,
@@ -190,12 +196,12 @@ async function runAll(files: string[], cwd: string, plan: RunPlan, options: RunO
             return opened.sink;
           },
         },
-      }, shown(file, cwd)).finally(removeCleanup);
-      ran.set(file, result);
+      }, entry.file).finally(removeCleanup);
+      ran.set(entry.path, result);
     }
   } else {
-    const results = await runInPool(runnable.map((file) => ({ path: file, file: shown(file, cwd) })), runOptions, { jobs, timeoutMs: timeoutS * 1000 });
-    runnable.forEach((file, index) => ran.set(file, results[index]!));
+    const results = await pool.run(runnable, runOptions);
+    runnable.forEach((entry, index) => ran.set(entry.path, results[index]!));
   }
   const results = files.map((file) => invalid.get(file) ?? ran.get(file)!);
   for (const result of results) diagnostics.debug(`${result.name}: ${result.status} in ${result.wallMs.toFixed(1)} ms`);
@@ -203,10 +209,10 @@ async function runAll(files: string[], cwd: string, plan: RunPlan, options: RunO
   io.stdout.write(escapeControlCharacters(formatResults(results)));
   if (profile) {
     const { explainProfileDependence, formatDependence } = await import('../profile/index.js');
-    const entries = runnable.map((file) => ({ path: file, file: shown(file, cwd) }));
+    const entries = runnable.map((entry) => ({ path: entry.path, file: entry.file }));
     const failing = entries.filter((entry) => ran.get(entry.path)?.status !== 'passed').length;
     if (failing > 0) io.stderr.write(`wavert: re-running ${failing} scenario(s) with each of ${profile.name}'s choices alone, to see which ones the results depend on\n`);
-    io.stdout.write(escapeControlCharacters(formatDependence(profile, await explainProfileDependence(entries, runnable.map((file) => ran.get(file)!), profile))));
+    io.stdout.write(escapeControlCharacters(formatDependence(profile, await explainProfileDependence(entries, runnable.map((entry) => ran.get(entry.path)!), profile))));
   }
   if (junitPath !== undefined) {
     try {

@@ -1,5 +1,6 @@
 // A scenario run's budget, from its time limit and before anything big is made: the output it can hold, the
 // packets (and so the trace) it can produce, the events --report keeps in memory.
+import { statSync } from 'node:fs';
 import { framesToNs } from '../clock/time.js';
 import { ScenarioError } from '../errors.js';
 import { resolveStreamConfig } from '../session/config.js';
@@ -47,4 +48,15 @@ export function timelineExtraNs(scenario: Scenario, packetNs: number): number {
   for (const entry of scenario.timeline) total += actionDefinition(entry.action)?.durationNs?.(entry.fields, packetNs) ?? 0;
   const lastTimed = Math.max(0, ...scenario.timeline.map((entry) => entry.atNs ?? 0));
   return total + lastTimed;
+}
+
+/** A relative estimate of what running the scenario costs (the pool starts the costliest first): its input's bytes. */
+export function estimateRunCost(scenario: Scenario): number {
+  const input = scenario.input;
+  if (input.type !== 'file') return input.frames * input.format.blockAlign;
+  try {
+    return statSync(input.path).size;
+  } catch {
+    return 0;
+  }
 }

@@ -103,6 +103,14 @@ export async function runScenarioFile(path: string, options: ScenarioRunOptions,
   } catch (error) {
     return fail(error instanceof WavertError ? 'invalid' : 'error', file, error instanceof Error ? error.message : String(error));
   }
+  return runLoadedScenario(scenario, options, file, started);
+}
+
+/** Runs and checks a scenario `loadScenario` returned; every failure becomes the result's status and message. */
+export async function runLoadedScenario(scenario: Scenario, options: ScenarioRunOptions, file: string = scenario.file, started = performance.now()): Promise<ScenarioResult> {
+  const fail = (status: ScenarioStatus, name: string, message: string): ScenarioResult => ({
+    name, file, status, message, expectations: [], outputDir: null, wallMs: performance.now() - started, brief: null,
+  });
   try {
     const summary = await runScenario(scenario, options);
     return {

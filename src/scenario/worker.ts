@@ -2,9 +2,11 @@
 import { parentPort } from 'node:worker_threads';
 import { WavertError } from '../errors.js';
 import { scenarioReportHook } from '../report/scenario-report.js';
+import { estimateRunCost } from './budget.js';
 import { loadScenario, scenarioNameFromFile } from './load.js';
+import type { Scenario } from './model.js';
 import type { CheckOutcome } from './pool.js';
-import { runScenarioFile, type ScenarioRunOptions } from './runner.js';
+import { runLoadedScenario, runScenarioFile, type ScenarioRunOptions } from './runner.js';
 
 export interface WorkerJob {
   id: number;
@@ -13,6 +15,8 @@ export interface WorkerJob {
   path: string;
   file: string;
   options: Pick<ScenarioRunOptions, 'outDir' | 'updateGolden' | 'goldenRoots' | 'profile'> & { report?: boolean };
+  /** The scenario as `check` loaded it (a run does not load and validate the file again). */
+  scenario?: Scenario;
 }
 
 /** `ready` once loaded; `folder` while running (where the scenario writes), then the job's outcome. */
@@ -23,7 +27,8 @@ export type WorkerMessage =
 
 function check(job: WorkerJob): CheckOutcome {
   try {
-    return { name: loadScenario(job.path, job.file).name, result: null };
+    const scenario = loadScenario(job.path, job.file);
+    return { name: scenario.name, result: null, scenario, cost: estimateRunCost(scenario) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { name: null, result: { name: scenarioNameFromFile(job.path), file: job.file, status: error instanceof WavertError ? 'invalid' : 'error', message, expectations: [], outputDir: null, wallMs: 0, brief: null } };
@@ -41,7 +46,8 @@ parentPort?.on('message', (job: WorkerJob) => {
     report: job.options.report ? scenarioReportHook : undefined,
     onFolder: (folder) => post({ id: job.id, folder }),
   };
-  void runScenarioFile(job.path, options, job.file).then((result) => post({ id: job.id, outcome: result }));
+  const result = job.scenario ? runLoadedScenario(job.scenario, options, job.file) : runScenarioFile(job.path, options, job.file);
+  void result.then((outcome) => post({ id: job.id, outcome }));
 });
 
 parentPort?.postMessage({ ready: true } satisfies WorkerMessage);
