@@ -4,13 +4,13 @@ import type { Glitch } from '../report/glitches.js';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { EventPriority } from '../clock/scheduler.js';
-import { DEFAULT_LOOKAHEAD_MS, PlaybackOutput, playSession, type PlaybackMode } from '../player/index.js';
-import { SystemClock } from '../clock/system-clock.js';
+import type { PlaybackMode } from '../player/index.js';
 import { framesToNs } from '../clock/time.js';
 import { createLatencySampler } from '../client/latency.js';
 import { STATUS_SUCCESS, statusName, type DmaOutput, type DriverProfile, type NtStatus } from '../engine/index.js';
 import { ScenarioError, WavertError } from '../errors.js';
-import { abortTrace, createTraceWriter, type RunSummary, type TraceWriter } from '../report/index.js';
+import { abortTrace, createTraceWriter, type TraceWriter } from '../report/trace.js';
+import type { RunSummary } from '../report/summary.js';
 import { writeFileAtomic } from '../output/index.js';
 import { loadSessionModules } from '../session/optional-modules.js';
 import { Session } from '../session/session.js';
@@ -233,6 +233,9 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
   let sink: Sink | null = null;
   let writer: WavWriter | null = null;
   await loadSessionModules(scenario.pipeline.client, scenario.pipeline.transport);
+  // real time only: an offline run (a worker's) does not load the player or the system clock
+  const player = options.realtime ? await import('../player/index.js') : null;
+  const systemClock = options.realtime?.mode === 'live' ? new (await import('../clock/system-clock.js')).SystemClock() : undefined;
   try {
     trace = teeTrace(createTraceWriter(outputPaths.trace, noFollow), traceEvents);
     const output = new CollectingOutput();
@@ -242,7 +245,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
       output,
       stream: options.profile ? { ...scenario.stream, profile: options.profile } : scenario.stream,
       // paced real time runs on the virtual clock like an offline run; only live mode needs the system clock
-      clock: options.realtime?.mode === 'live' ? new SystemClock() : undefined,
+      clock: systemClock,
       trace,
       wakeLatency: createLatencySampler(scenario.client.wakeLatency, deriveSeed(scenario.seed, 'client.wakeLatency')),
       processingNs: scenario.client.processingNs,
@@ -256,14 +259,14 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     const limitNs = scenario.maxModelNs ?? inputNs + timeline.extraNs() + RUN_MARGIN_NS;
     output.maxBytes = budget.outputBytes;
     let summary: RunSummary;
-    if (options.realtime) {
+    if (options.realtime && player) {
       sink = await options.realtime.openSink(format);
-      const playbackOutput = new PlaybackOutput(format.sampleRate, format.blockAlign);
+      const playbackOutput = new player.PlaybackOutput(format.sampleRate, format.blockAlign);
       output.sink = playbackOutput;
       session.stream.onEnd((timeNs) => output.flushBacklog(timeNs));
       session.recorder.traceEvent('sink', 0, { action: 'opened', label: sink.label });
-      const result = await playSession({
-        session, output: playbackOutput, sink, mode: options.realtime.mode ?? 'paced', lookaheadMs: options.realtime.lookaheadMs ?? DEFAULT_LOOKAHEAD_MS, limitNs,
+      const result = await player.playSession({
+        session, output: playbackOutput, sink, mode: options.realtime.mode ?? 'paced', lookaheadMs: options.realtime.lookaheadMs ?? player.DEFAULT_LOOKAHEAD_MS, limitNs,
       });
       if (result.sinkFailure) {
         session.recorder.traceEvent('sink', session.scheduler.timeNs, { action: 'failed', message: result.sinkFailure.message });

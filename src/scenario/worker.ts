@@ -1,7 +1,6 @@
 // Worker-thread entry of the scenario pool: loads (`check`) or runs the scenarios it is sent, one at a time.
 import { parentPort } from 'node:worker_threads';
 import { WavertError } from '../errors.js';
-import { scenarioReportHook } from '../report/scenario-report.js';
 import { estimateRunCost } from './budget.js';
 import { loadScenario, scenarioNameFromFile } from './load.js';
 import type { Scenario } from './model.js';
@@ -35,19 +34,24 @@ function check(job: WorkerJob): CheckOutcome {
   }
 }
 
+async function runJob(job: WorkerJob, post: (message: WorkerMessage) => void): Promise<unknown> {
+  const options: ScenarioRunOptions = {
+    ...job.options,
+    // the timeline and HTML report load only for --report
+    report: job.options.report ? (await import('../report/scenario-report.js')).scenarioReportHook : undefined,
+    onFolder: (folder) => post({ id: job.id, folder }),
+  };
+  return job.scenario ? runLoadedScenario(job.scenario, options, job.file) : runScenarioFile(job.path, options, job.file);
+}
+
 parentPort?.on('message', (job: WorkerJob) => {
   const post = (message: WorkerMessage): void => parentPort!.postMessage(message);
   if (job.kind === 'check') {
     post({ id: job.id, outcome: check(job) });
     return;
   }
-  const options: ScenarioRunOptions = {
-    ...job.options,
-    report: job.options.report ? scenarioReportHook : undefined,
-    onFolder: (folder) => post({ id: job.id, folder }),
-  };
-  const result = job.scenario ? runLoadedScenario(job.scenario, options, job.file) : runScenarioFile(job.path, options, job.file);
-  void result.then((outcome) => post({ id: job.id, outcome }));
+  // a module that fails to load crashes the worker: the pool reports it as this scenario's error
+  void runJob(job, post).then((outcome) => post({ id: job.id, outcome }), (error: unknown) => setImmediate(() => { throw error; }));
 });
 
 parentPort?.postMessage({ ready: true } satisfies WorkerMessage);
