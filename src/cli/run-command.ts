@@ -3,7 +3,7 @@ import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path
 import { IoError, UsageError, describeIoFailure } from '../errors.js';
 import { SameFileGuard, escapeControlCharacters, makeFolders, safeFolderName, writeFileAtomic } from '../output/index.js';
 import {
-  clearScenarioOutputs, defaultJobCount, stopAllWorkers, failureLines, junitXml, runLoadedScenario, ScenarioPool, type PoolEntry, type ScenarioResult,
+  clearScenarioOutputs, defaultJobCount, stopAllWorkers, failureLines, junitXml, runLoadedScenario, ScenarioPool, type CheckOutcome, type PoolEntry, type ScenarioResult,
 } from '../scenario/index.js';
 import { scenarioReportHook } from '../report/scenario-report.js';
 import { openSink, parseSinkSpec } from '../sinks/index.js';
@@ -70,17 +70,24 @@ function shown(file: string, cwd: string): string {
 }
 
 /**
- * Loads every scenario up front, each in a worker under the time limit: invalid ones are reported without
- * running, and names must be unique as folder names (they name the output folders). The valid ones come back
- * loaded, to be run as they are.
+ * Loads every scenario, each in a worker under the time limit: invalid ones are reported without running, and
+ * names must be unique as folder names (they name the output folders; the first file in order keeps its name).
+ * Each valid scenario goes to `onRunnable`, loaded, once every file before it is loaded (one thread loads while
+ * the others run); with no `onRunnable`, every thread loads.
  */
-async function preflight(files: readonly string[], cwd: string, pool: ScenarioPool): Promise<{ runnable: PoolEntry[]; invalid: Map<string, ScenarioResult> }> {
+async function preflight(
+  files: readonly string[], cwd: string, pool: ScenarioPool, onRunnable?: (entry: PoolEntry) => void,
+): Promise<{ runnable: PoolEntry[]; invalid: Map<string, ScenarioResult> }> {
   const invalid = new Map<string, ScenarioResult>();
   const runnable: PoolEntry[] = [];
   const owners = new Map<string, string>();
-  const outcomes = await pool.check(files.map((file) => ({ path: file, file: shown(file, cwd) })));
-  files.forEach((file, index) => {
-    const outcome = outcomes[index]!;
+  const outcomes: Array<CheckOutcome | undefined> = new Array(files.length);
+  let decided = 0;
+  const decideInOrder = (): void => {
+    for (; decided < files.length && outcomes[decided] !== undefined; decided++) decide(decided, outcomes[decided]!);
+  };
+  const decide = (index: number, outcome: CheckOutcome): void => {
+    const file = files[index]!;
     const shownFile = shown(file, cwd);
     if (outcome.name === null) {
       invalid.set(file, outcome.result);
@@ -98,7 +105,16 @@ async function preflight(files: readonly string[], cwd: string, pool: ScenarioPo
       return;
     }
     owners.set(folder, shownFile);
-    runnable.push({ path: file, file: shownFile, scenario: outcome.scenario, cost: outcome.cost });
+    const entry: PoolEntry = { path: file, file: shownFile, scenario: outcome.scenario, cost: outcome.cost };
+    runnable.push(entry);
+    onRunnable?.(entry);
+  };
+  await pool.check(files.map((file) => ({ path: file, file: shown(file, cwd) })), {
+    threads: onRunnable ? 1 : undefined,
+    onOutcome: (index, outcome) => {
+      outcomes[index] = outcome;
+      decideInOrder();
+    },
   });
   return { runnable, invalid };
 }
@@ -168,11 +184,16 @@ interface RunPlan {
 
 async function runAll(files: string[], cwd: string, plan: RunPlan, options: RunOptions, io: CliIo): Promise<number> {
   const { pool, jobs, timeoutS, sinkRequest, lookaheadMs, outDir, goldenRoots, junitPath, profile, diagnostics, startedMs } = plan;
-  const { runnable, invalid } = await preflight(files, cwd, pool);
-  diagnostics.info(`${count(files.length, 'scenario')} found, ${runnable.length} valid; output in ${outDir}`);
-  diagnostics.debug(sinkRequest ? 'real time: one scenario at a time' : `${count(Math.min(jobs, Math.max(1, runnable.length)), 'worker thread')}, ${timeoutS} s limit per scenario`);
   const runOptions = { outDir, updateGolden: options.updateGolden ?? false, goldenRoots, report: options.report ?? false, ...(profile ? { profile } : {}) };
   const ran = new Map<string, ScenarioResult>();
+  // offline, each scenario runs as soon as it is known to be valid, while the rest are still being loaded
+  const running: Array<Promise<void>> = [];
+  const runInPool = (entry: PoolEntry): void => {
+    running.push(pool.run([entry], runOptions).then(([result]) => { ran.set(entry.path, result!); }));
+  };
+  const { runnable, invalid } = await preflight(files, cwd, pool, sinkRequest ? undefined : runInPool);
+  diagnostics.info(`${count(files.length, 'scenario')} found, ${runnable.length} valid; output in ${outDir}`);
+  diagnostics.debug(sinkRequest ? 'real time: one scenario at a time' : `${count(Math.min(jobs, Math.max(1, runnable.length)), 'worker thread')}, ${timeoutS} s limit per scenario`);
   if (sinkRequest) {
     // real time: one scenario at a time on this thread, so that each can be heard
     pool.close();
@@ -200,8 +221,7 @@ async function runAll(files: string[], cwd: string, plan: RunPlan, options: RunO
       ran.set(entry.path, result);
     }
   } else {
-    const results = await pool.run(runnable, runOptions);
-    runnable.forEach((entry, index) => ran.set(entry.path, results[index]!));
+    await Promise.all(running);
   }
   const results = files.map((file) => invalid.get(file) ?? ran.get(file)!);
   for (const result of results) diagnostics.debug(`${result.name}: ${result.status} in ${result.wallMs.toFixed(1)} ms`);

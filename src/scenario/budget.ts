@@ -6,7 +6,7 @@ import { ScenarioError } from '../errors.js';
 import { resolveStreamConfig } from '../session/config.js';
 import type { WavFormat } from '../wav/index.js';
 import { actionDefinition } from './actions.js';
-import { MAX_PACKETS_PER_RUN, RUN_MARGIN_NS } from './load.js';
+import { MAX_PACKETS_PER_RUN, RUN_MARGIN_NS } from './limits.js';
 import type { Scenario } from './model.js';
 
 /** What a run may hold in memory (rendered.wav), checked from its time limit before it runs; packets (and so the trace) by MAX_PACKETS_PER_RUN. */

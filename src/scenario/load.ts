@@ -18,6 +18,7 @@ import { scenarioSpec } from './schema.js';
 import { deriveSeed } from './seeds.js';
 import { formatProblem, NodeValidator, type Position } from './validate.js';
 import { count } from '../text/count.js';
+import { MAX_PACKETS_PER_RUN, RUN_MARGIN_NS } from './limits.js';
 
 /** Document limits: a scenario is a short script, and these keep loading fast and small whatever the file holds. */
 export const MAX_SCENARIO_FILE_BYTES = 1024 * 1024;
@@ -26,11 +27,8 @@ export const MAX_SCENARIO_DEPTH = 64;
 export const MAX_SCENARIO_NODES = 200_000;
 /** A file with thousands of mistakes is not helped by thousands of lines. */
 const MAX_PROBLEMS_LISTED = 50;
-/** More packets than this in one run is a mistake (a one-frame buffer for minutes of audio), not a scenario. */
-export const MAX_PACKETS_PER_RUN = 5_000_000;
+export { MAX_PACKETS_PER_RUN, RUN_MARGIN_NS } from './limits.js';
 export const DEFAULT_SEED = 1;
-/** Model time a run may go on after its input and pauses (underflowing while nothing is written). */
-export const RUN_MARGIN_NS = 10_000_000_000;
 
 type Raw = Record<string, unknown>;
 

@@ -1,14 +1,15 @@
 // Runs scenarios in parallel on worker threads. A scenario that crashes its worker, exhausts its memory or
 // runs past the time limit (loading included) becomes that scenario's error; the pool replaces the worker and
 // goes on, and removes what the stopped scenario had begun to write. One pool serves both phases of `run`
-// (load every file, then run the valid ones): its threads start once and load the module graph once.
+// (load every file, then run the valid ones): its threads start once, and the phases overlap — one thread loads
+// the files while the others already run the scenarios loaded so far.
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { Scenario } from './model.js';
 import { clearScenarioOutputs } from './output-folder.js';
 import type { ScenarioResult } from './runner.js';
-import type { WorkerJob, WorkerMessage } from './worker.js';
+import type { WorkerData, WorkerJob, WorkerMessage } from './worker.js';
 
 export interface PoolOptions {
   jobs?: number;
@@ -34,7 +35,20 @@ export interface PoolEntry {
   cost?: number;
 }
 
+export interface CheckOptions {
+  /** Told each outcome as it comes (files are loaded in order), before the whole check ends. */
+  onOutcome?(index: number, outcome: CheckOutcome): void;
+  /** Threads that load files at the same time (default all): 1 leaves the others free to run what is loaded. */
+  threads?: number;
+}
+
 const WORKER_URL = new URL('./worker.js', import.meta.url);
+
+/**
+ * Tasks sent to a worker ahead of its current one, so that it goes on without waiting for this thread to wake up
+ * and answer (a check takes a few ms; a round trip on a busy machine can take as long).
+ */
+const TASKS_IN_FLIGHT = 2;
 
 export function defaultJobCount(): number {
   return availableParallelism();
@@ -47,7 +61,10 @@ export function stopAllWorkers(): void {
   for (const pool of [...running]) pool.stop();
 }
 
+type Kind = WorkerJob['kind'];
+
 interface Task {
+  kind: Kind;
   job: Omit<WorkerJob, 'id'>;
   cost: number;
   settle(outcome: unknown): void;
@@ -56,12 +73,16 @@ interface Task {
 
 interface Slot {
   worker: Worker;
+  /** What the thread loads before it says ready, and so prefers to do. */
+  role: Kind;
   ready: boolean;
-  task: Task | null;
+  /** Sent to the worker, in order: the first is running (and timed), the next waits in the worker's queue. */
+  tasks: Task[];
+  /** Where the running task writes. */
   folder: string | null;
   startedAt: number;
   timer: NodeJS.Timeout | undefined;
-  startUpTimer: NodeJS.Timeout | undefined;
+  startUpTimer: undefined | NodeJS.Timeout;
   retired: boolean;
 }
 
@@ -76,7 +97,10 @@ export function startOrder(costs: readonly number[]): number[] {
  */
 export class ScenarioPool {
   private readonly slots = new Set<Slot>();
-  private readonly queue: Task[] = [];
+  /** Checks in the order given; runs by cost (highest first), ties in the order submitted. */
+  private readonly checks: Task[] = [];
+  private readonly runs: Task[] = [];
+  private checkThreads = Number.POSITIVE_INFINITY;
   private readonly maxWorkers: number;
   private stopping = false;
   private closed = false;
@@ -85,17 +109,21 @@ export class ScenarioPool {
   constructor(private readonly options: PoolOptions, expectedTasks: number) {
     this.maxWorkers = Math.max(1, Math.min(options.jobs ?? defaultJobCount(), Math.max(1, expectedTasks)));
     running.add(this);
-    for (let i = 0; i < this.maxWorkers; i++) this.startWorker();
+    // the first thread loads the scenario loader (files are checked first), the others the runner
+    for (let i = 0; i < this.maxWorkers; i++) this.startWorker(i === 0 ? 'check' : 'run');
   }
 
   /** Loads each scenario file in a worker under the time limit (a FIFO input or a hostile document cannot hang the run). */
-  check(files: readonly PoolEntry[]): Promise<CheckOutcome[]> {
-    return this.submit<CheckOutcome>(files, 'check', { outDir: '' }, (entry, message, wallMs) => ({ name: null, result: crashResult(entry.file, message, wallMs) }));
+  check(files: readonly PoolEntry[], options: CheckOptions = {}): Promise<CheckOutcome[]> {
+    this.checkThreads = Math.max(1, options.threads ?? Number.POSITIVE_INFINITY);
+    const onOutcome = options.onOutcome;
+    return this.submit<CheckOutcome>(files, 'check', { outDir: '' }, (entry, message, wallMs) => ({ name: null, result: crashResult(entry.file, message, wallMs) }),
+      onOutcome ? (outcome, index) => onOutcome(index, outcome) : undefined);
   }
 
   /** Runs each entry (its loaded scenario, else its file); results come back in the order of `entries`. */
   run(entries: readonly PoolEntry[], runOptions: WorkerJob['options'], onResult?: (result: ScenarioResult) => void): Promise<ScenarioResult[]> {
-    return this.submit<ScenarioResult>(entries, 'run', runOptions, (entry, message, wallMs) => crashResult(entry.file, message, wallMs), onResult);
+    return this.submit<ScenarioResult>(entries, 'run', runOptions, (entry, message, wallMs) => crashResult(entry.file, message, wallMs), onResult && ((result) => onResult(result)));
   }
 
   /** Ends the workers (idle ones at once; call it once no work is pending). */
@@ -109,13 +137,13 @@ export class ScenarioPool {
   stop(): void {
     this.stopping = true;
     for (const slot of [...this.slots]) this.fail(slot, 'was stopped (interrupted)');
-    this.drainQueue();
+    this.drainQueues();
     this.close();
   }
 
   private submit<T>(
-    entries: readonly PoolEntry[], kind: WorkerJob['kind'], options: WorkerJob['options'],
-    crashed: (entry: PoolEntry, message: string, wallMs: number) => T, onResult?: (result: T) => void,
+    entries: readonly PoolEntry[], kind: Kind, options: WorkerJob['options'],
+    crashed: (entry: PoolEntry, message: string, wallMs: number) => T, onSettled?: (outcome: T, index: number) => void,
   ): Promise<T[]> {
     const results: T[] = new Array(entries.length);
     if (entries.length === 0) return Promise.resolve(results);
@@ -124,6 +152,7 @@ export class ScenarioPool {
       const tasks = entries.map((entry, index): Task => {
         let settled = false;
         return {
+          kind,
           job: { kind, path: entry.path, file: entry.file, options, ...(entry.scenario ? { scenario: entry.scenario } : {}) },
           cost: entry.cost ?? 0,
           settle: (outcome) => {
@@ -131,39 +160,60 @@ export class ScenarioPool {
             settled = true;
             results[index] = outcome as T;
             finished++;
-            onResult?.(outcome as T);
+            onSettled?.(outcome as T, index);
             if (finished === entries.length) resolve(results);
           },
           crashed: (message, wallMs) => crashed(entry, message, wallMs),
         };
       });
-      for (const index of startOrder(tasks.map((task) => task.cost))) this.queue.push(tasks[index]!);
+      if (kind === 'check') {
+        this.checks.push(...tasks);
+      } else {
+        for (const index of startOrder(tasks.map((task) => task.cost))) this.enqueueRun(tasks[index]!);
+      }
       if (this.stopping || this.closed) {
-        this.drainQueue();
+        this.drainQueues();
         return;
       }
       this.ensureWorkers();
-      for (const slot of this.slots) if (slot.ready && slot.task === null) this.dispatch(slot);
+      for (const slot of this.slots) this.dispatch(slot);
     });
   }
 
-  private drainQueue(): void {
-    for (const task of this.queue.splice(0)) task.settle(task.crashed('was not run (interrupted)', 0));
+  /** After every queued run of at least its cost: the costliest start first, equal costs in submission order. */
+  private enqueueRun(task: Task): void {
+    let at = this.runs.length;
+    while (at > 0 && this.runs[at - 1]!.cost < task.cost) at--;
+    this.runs.splice(at, 0, task);
+  }
+
+  private drainQueues(): void {
+    for (const task of [...this.checks.splice(0), ...this.runs.splice(0)]) task.settle(task.crashed('was not run (interrupted)', 0));
+  }
+
+  private get queued(): number {
+    return this.checks.length + this.runs.length;
   }
 
   /** Enough threads for the queued work (after a crash retired one), never more than `jobs`. */
   private ensureWorkers(): void {
     let spare = 0;
-    for (const slot of this.slots) if (slot.task === null) spare++;
-    while (this.slots.size < this.maxWorkers && spare < this.queue.length) {
-      this.startWorker();
+    let checker = false;
+    for (const slot of this.slots) {
+      if (slot.tasks.length === 0) spare++;
+      if (slot.role === 'check') checker = true;
+    }
+    while (this.slots.size < this.maxWorkers && spare < this.queued) {
+      this.startWorker(!checker && this.checks.length > 0 ? 'check' : 'run');
+      checker = true;
       spare++;
     }
   }
 
-  private startWorker(): void {
-    const worker = new Worker(WORKER_URL, { resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb ?? 2048 } });
-    const slot: Slot = { worker, ready: false, task: null, folder: null, startedAt: 0, timer: undefined, startUpTimer: undefined, retired: false };
+  private startWorker(role: Kind): void {
+    const workerData: WorkerData = { preload: role };
+    const worker = new Worker(WORKER_URL, { workerData, resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb ?? 2048 } });
+    const slot: Slot = { worker, role, ready: false, tasks: [], folder: null, startedAt: 0, timer: undefined, startUpTimer: undefined, retired: false };
     this.slots.add(slot);
     worker.on('message', (message: WorkerMessage) => {
       if (slot.retired) return;
@@ -177,12 +227,14 @@ export class ScenarioPool {
         slot.folder = message.folder;
         return;
       }
-      const task = slot.task;
       clearTimeout(slot.timer);
-      slot.task = null;
       slot.folder = null;
+      const task = slot.tasks.shift();
+      // the worker goes straight on to the next task it holds: its time limit starts now
+      if (slot.tasks.length > 0) this.startTimer(slot);
       task?.settle(message.outcome);
-      this.dispatch(slot);
+      // what the outcome made possible (runs of the scenarios just checked) goes to whichever thread is free
+      for (const other of this.slots) this.dispatch(other);
     });
     worker.on('error', (error) => this.fail(slot, `the scenario crashed its worker: ${error.message}`));
     worker.on('exit', (code) => {
@@ -193,20 +245,37 @@ export class ScenarioPool {
     slot.startUpTimer = setTimeout(() => this.fail(slot, `the scenario's worker did not start within ${timeoutMs / 1000} s`), Math.max(timeoutMs, 30_000));
   }
 
+  /** The next task for a thread with nothing to do: its own kind first; checks only on as many threads as allowed. */
+  private nextKind(slot: Slot): Kind | null {
+    let checking = 0;
+    for (const other of this.slots) if (other !== slot && other.tasks[0]?.kind === 'check') checking++;
+    const mayCheck = this.checks.length > 0 && checking < this.checkThreads;
+    if (slot.role === 'check' && mayCheck) return 'check';
+    if (this.runs.length > 0) return 'run';
+    return mayCheck ? 'check' : null;
+  }
+
   private dispatch(slot: Slot): void {
-    if (slot.retired || !slot.ready || slot.task !== null) return;
-    const task = this.queue.shift();
-    if (task === undefined) {
-      // nothing more will come once the pool is closed; until then an idle thread waits for the next phase
-      if (this.closed) this.retire(slot);
+    if (slot.retired || !slot.ready) return;
+    const kind = slot.tasks[0]?.kind ?? this.nextKind(slot);
+    if (kind === null) {
+      // nothing more will come once the pool is closed; until then an idle thread waits for the next tasks
+      if (this.closed && slot.tasks.length === 0) this.retire(slot);
       return;
     }
-    const id = this.nextId++;
-    slot.task = task;
-    slot.folder = null;
+    const queue = kind === 'check' ? this.checks : this.runs;
+    // a second task only while there is enough for every thread: the last ones go to whichever is free
+    while (queue.length > 0 && (slot.tasks.length === 0 || (slot.tasks.length < TASKS_IN_FLIGHT && (kind === 'check' || queue.length >= this.slots.size)))) {
+      const task = queue.shift()!;
+      slot.tasks.push(task);
+      if (slot.tasks.length === 1) this.startTimer(slot);
+      slot.worker.postMessage({ id: this.nextId++, ...task.job } satisfies WorkerJob);
+    }
+  }
+
+  private startTimer(slot: Slot): void {
     slot.startedAt = performance.now();
     slot.timer = setTimeout(() => this.fail(slot, `did not finish within ${this.options.timeoutMs / 1000} s of wall-clock time (stopped)`), this.options.timeoutMs);
-    slot.worker.postMessage({ id, ...task.job } satisfies WorkerJob);
   }
 
   private retire(slot: Slot): void {
@@ -223,13 +292,21 @@ export class ScenarioPool {
     if (slot.retired) return;
     this.retire(slot);
     if (slot.folder !== null) clearScenarioOutputs(slot.folder, true);
-    const task = slot.task;
+    const [task, ...waiting] = slot.tasks;
+    slot.tasks = [];
+    // the tasks that waited behind it go back to the front of their queue, in order
+    for (const next of waiting.reverse()) {
+      if (next.kind === 'check') this.checks.unshift(next);
+      else this.runs.unshift(next);
+    }
     task?.settle(task.crashed(message, performance.now() - slot.startedAt));
     if (this.stopping) {
-      this.drainQueue();
+      this.drainQueues();
       return;
     }
-    if (!this.closed) this.ensureWorkers();
+    if (this.closed) return;
+    this.ensureWorkers();
+    for (const other of this.slots) this.dispatch(other);
   }
 }
 

@@ -18,7 +18,7 @@ import type { Sink } from '../sinks/types.js';
 import { formatDescription, WavWriter, type WavFormat } from '../wav/index.js';
 import { actionDefinition, type ActionContext } from './actions.js';
 import { checkExpectations, readWholeWav, sha256, type ExpectationResult } from './expectations.js';
-import { loadScenario, RUN_MARGIN_NS } from './load.js';
+import { RUN_MARGIN_NS } from './limits.js';
 import type { Scenario, TimelineEntry } from './model.js';
 import { deriveSeed } from './seeds.js';
 import { MemorySource, renderSignal } from './signals.js';
@@ -99,6 +99,8 @@ export async function runScenarioFile(path: string, options: ScenarioRunOptions,
   });
   let scenario: Scenario;
   try {
+    // the YAML parser loads with the first file a thread loads
+    const { loadScenario } = await import('./load.js');
     scenario = loadScenario(path, file);
   } catch (error) {
     return fail(error instanceof WavertError ? 'invalid' : 'error', file, error instanceof Error ? error.message : String(error));

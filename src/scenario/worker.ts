@@ -1,11 +1,10 @@
 // Worker-thread entry of the scenario pool: loads (`check`) or runs the scenarios it is sent, one at a time.
-import { parentPort } from 'node:worker_threads';
+// A thread loads up front only what its role needs (the YAML loader, or the runner); the rest on first use.
+import { parentPort, workerData } from 'node:worker_threads';
 import { WavertError } from '../errors.js';
-import { estimateRunCost } from './budget.js';
-import { loadScenario, scenarioNameFromFile } from './load.js';
 import type { Scenario } from './model.js';
 import type { CheckOutcome } from './pool.js';
-import { runLoadedScenario, runScenarioFile, type ScenarioRunOptions } from './runner.js';
+import type { ScenarioRunOptions } from './runner.js';
 
 export interface WorkerJob {
   id: number;
@@ -18,13 +17,22 @@ export interface WorkerJob {
   scenario?: Scenario;
 }
 
+/** What the pool tells a thread at its start: the kind of job it will mostly do, whose modules it loads before it says ready. */
+export interface WorkerData {
+  preload: WorkerJob['kind'];
+}
+
 /** `ready` once loaded; `folder` while running (where the scenario writes), then the job's outcome. */
 export type WorkerMessage =
   | { ready: true; id?: undefined; folder?: undefined; outcome?: undefined }
   | { ready?: undefined; id: number; folder: string; outcome?: undefined }
   | { ready?: undefined; id: number; folder?: undefined; outcome: unknown };
 
-function check(job: WorkerJob): CheckOutcome {
+const loadChecker = async () => ({ ...(await import('./load.js')), ...(await import('./budget.js')) });
+const loadRunner = () => import('./runner.js');
+
+async function check(job: WorkerJob): Promise<CheckOutcome> {
+  const { loadScenario, scenarioNameFromFile, estimateRunCost } = await loadChecker();
   try {
     const scenario = loadScenario(job.path, job.file);
     return { name: scenario.name, result: null, scenario, cost: estimateRunCost(scenario) };
@@ -34,7 +42,8 @@ function check(job: WorkerJob): CheckOutcome {
   }
 }
 
-async function runJob(job: WorkerJob, post: (message: WorkerMessage) => void): Promise<unknown> {
+async function run(job: WorkerJob, post: (message: WorkerMessage) => void): Promise<unknown> {
+  const { runLoadedScenario, runScenarioFile } = await loadRunner();
   const options: ScenarioRunOptions = {
     ...job.options,
     // the timeline and HTML report load only for --report
@@ -44,14 +53,19 @@ async function runJob(job: WorkerJob, post: (message: WorkerMessage) => void): P
   return job.scenario ? runLoadedScenario(job.scenario, options, job.file) : runScenarioFile(job.path, options, job.file);
 }
 
-parentPort?.on('message', (job: WorkerJob) => {
-  const post = (message: WorkerMessage): void => parentPort!.postMessage(message);
-  if (job.kind === 'check') {
-    post({ id: job.id, outcome: check(job) });
-    return;
-  }
-  // a module that fails to load crashes the worker: the pool reports it as this scenario's error
-  void runJob(job, post).then((outcome) => post({ id: job.id, outcome }), (error: unknown) => setImmediate(() => { throw error; }));
-});
+// the pool may send the next job before this one ends: jobs run one after the other, in the order sent
+let previous: Promise<void> = Promise.resolve();
 
-parentPort?.postMessage({ ready: true } satisfies WorkerMessage);
+if (parentPort) {
+  const port = parentPort;
+  const post = (message: WorkerMessage): void => port.postMessage(message);
+  port.on('message', (job: WorkerJob) => {
+    previous = previous.then(async () => {
+      post({ id: job.id, outcome: job.kind === 'check' ? await check(job) : await run(job, post) });
+    });
+    // a module that fails to load crashes the worker: the pool reports it as this scenario's error
+    previous.catch((error: unknown) => setImmediate(() => { throw error; }));
+  });
+  const preload = (workerData as WorkerData | null)?.preload === 'run' ? loadRunner() : loadChecker();
+  void preload.then(() => post({ ready: true }), (error: unknown) => setImmediate(() => { throw error; }));
+}
