@@ -104,6 +104,8 @@ export class ScenarioPool {
   private readonly maxWorkers: number;
   private stopping = false;
   private closed = false;
+  /** Why a thread could not start (a broken install): then no thread is started again, and nothing more runs. */
+  private startFailure: string | null = null;
   private nextId = 0;
 
   constructor(private readonly options: PoolOptions, expectedTasks: number) {
@@ -175,6 +177,10 @@ export class ScenarioPool {
         this.drainQueues();
         return;
       }
+      if (this.startFailure !== null) {
+        this.drainQueues(`was not run: ${this.startFailure}`);
+        return;
+      }
       this.ensureWorkers();
       for (const slot of this.slots) this.dispatch(slot);
     });
@@ -187,8 +193,8 @@ export class ScenarioPool {
     this.runs.splice(at, 0, task);
   }
 
-  private drainQueues(): void {
-    for (const task of [...this.checks.splice(0), ...this.runs.splice(0)]) task.settle(task.crashed('was not run (interrupted)', 0));
+  private drainQueues(message = 'was not run (interrupted)'): void {
+    for (const task of [...this.checks.splice(0), ...this.runs.splice(0)]) task.settle(task.crashed(message, 0));
   }
 
   private get queued(): number {
@@ -203,7 +209,7 @@ export class ScenarioPool {
       if (slot.tasks.length === 0) spare++;
       if (slot.role === 'check') checker = true;
     }
-    while (this.slots.size < this.maxWorkers && spare < this.queued) {
+    while (this.startFailure === null && this.slots.size < this.maxWorkers && spare < this.queued) {
       this.startWorker(!checker && this.checks.length > 0 ? 'check' : 'run');
       checker = true;
       spare++;
@@ -236,20 +242,30 @@ export class ScenarioPool {
       // what the outcome made possible (runs of the scenarios just checked) goes to whichever thread is free
       for (const other of this.slots) this.dispatch(other);
     });
-    worker.on('error', (error) => this.fail(slot, `the scenario crashed its worker: ${error.message}`));
+    worker.on('error', (error) => {
+      if (slot.ready) this.fail(slot, `the scenario crashed its worker: ${error.message}`);
+      else this.failStart(slot, error.message);
+    });
     worker.on('exit', (code) => {
-      if (!slot.retired) this.fail(slot, `the scenario's worker exited with code ${code}`);
+      if (slot.retired) return;
+      if (slot.ready) this.fail(slot, `the scenario's worker exited with code ${code}`);
+      else this.failStart(slot, `it exited with code ${code}`);
     });
     // the time limit is the scenario's, not the thread's start-up: the first job goes once the worker said ready
-    const timeoutMs = this.options.timeoutMs;
-    slot.startUpTimer = setTimeout(() => this.fail(slot, `the scenario's worker did not start within ${timeoutMs / 1000} s`), Math.max(timeoutMs, 30_000));
+    const startUpMs = Math.max(this.options.timeoutMs, 30_000);
+    slot.startUpTimer = setTimeout(() => this.failStart(slot, `it did not start within ${startUpMs / 1000} s`), startUpMs);
   }
 
-  /** The next task for a thread with nothing to do: its own kind first; checks only on as many threads as allowed. */
+  /**
+   * The next task for a thread with nothing to do: its own kind first; checks on at most `checkThreads` threads,
+   * and a thread started to run leaves them to one started to check (still starting, it has the loader loaded sooner).
+   */
   private nextKind(slot: Slot): Kind | null {
-    let checking = 0;
-    for (const other of this.slots) if (other !== slot && other.tasks[0]?.kind === 'check') checking++;
-    const mayCheck = this.checks.length > 0 && checking < this.checkThreads;
+    let busy = 0;
+    for (const other of this.slots) {
+      if (other !== slot && (other.tasks[0]?.kind === 'check' || (slot.role === 'run' && other.role === 'check'))) busy++;
+    }
+    const mayCheck = this.checks.length > 0 && busy < this.checkThreads;
     if (slot.role === 'check' && mayCheck) return 'check';
     if (this.runs.length > 0) return 'run';
     return mayCheck ? 'check' : null;
@@ -285,6 +301,17 @@ export class ScenarioPool {
     clearTimeout(slot.timer);
     this.slots.delete(slot);
     void slot.worker.terminate();
+  }
+
+  /**
+   * A thread that cannot even start (a module missing from the install) would fail again in a new thread: every
+   * scenario not yet run becomes an error saying why, at once, and no thread is started again.
+   */
+  private failStart(slot: Slot, reason: string): void {
+    if (slot.retired) return;
+    this.retire(slot);
+    this.startFailure ??= `a scenario worker could not start (${reason})`;
+    this.drainQueues(`was not run: ${this.startFailure}`);
   }
 
   /** The slot's scenario becomes an error, its folder is cleaned, and another thread takes over the queue. */
