@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,6 +119,33 @@ describe('scenario scheduling', () => {
       }
       assert.deepEqual(results.map((result) => result.status), ['error', 'passed', 'passed', 'passed']);
       assert.equal(results[0]!.message, 'did not finish within 1 s of wall-clock time (stopped)');
+    } finally {
+      cleanup();
+    }
+  });
+  test('when one file of a batch of checks hangs (its profile is a FIFO) then only that scenario is an error and the others run', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const pipe = join(dir, 'pipe.yaml');
+      execFileSync('mkfifo', [pipe]);
+      for (const name of ['a', 'c', 'd', 'e']) writeFileSync(join(dir, `${name}.yaml`), scenario(480));
+      writeFileSync(join(dir, 'b.yaml'), `stream: { profile: ./pipe.yaml }\n${scenario(480)}`);
+      const child = spawn(process.execPath, [cli, 'run', 'a.yaml', 'b.yaml', 'c.yaml', 'd.yaml', 'e.yaml', '--out', 'out', '--timeout-s', '1'], { cwd: dir });
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      // the threads stuck opening the FIFO hold the process at exit: once the results are out, a writer lets them go
+      const deadline = Date.now() + 60_000;
+      while (!/ scenarios: /.test(stdout) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      try {
+        closeSync(openSync(pipe, constants.O_WRONLY | constants.O_NONBLOCK));
+      } catch {
+        // no thread is waiting on the FIFO
+      }
+      assert.equal(await exited, 4, stdout);
+      assert.match(stdout, /^ERROR b\.yaml \(b\.yaml\)\n {2}did not finish within 1 s of wall-clock time \(stopped\)$/m);
+      assert.match(stdout, /5 scenarios: 4 passed, 0 failed, 0 invalid, 1 error/);
+      for (const name of ['a', 'c', 'd', 'e']) assert.ok(existsSync(join(dir, 'out', name, 'summary.json')), name);
     } finally {
       cleanup();
     }

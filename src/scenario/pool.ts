@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { Scenario } from './model.js';
-import { clearScenarioOutputs } from './output-folder.js';
+import { clearScenarioOutputs, scenarioFolderPath } from './output-folder.js';
 import type { ScenarioResult } from './runner.js';
 import type { WorkerData, WorkerJob, WorkerMessage } from './worker.js';
 
@@ -49,6 +49,8 @@ const WORKER_URL = new URL('./worker.js', import.meta.url);
  * and answer (a check takes a few ms; a round trip on a busy machine can take as long).
  */
 const TASKS_IN_FLIGHT = 2;
+/** Files one check job loads: a few ms each, so that the loading thread does not wake this one for every file. */
+const CHECK_BATCH = 4;
 
 export function defaultJobCount(): number {
   return availableParallelism();
@@ -67,6 +69,12 @@ interface Task {
   kind: Kind;
   job: Omit<WorkerJob, 'id'>;
   cost: number;
+  /** A check of several files sent as one job: its outcome is theirs, in order; if it fails, they are sent again one by one. */
+  members?: Task[];
+  /** A file of a batch that failed: loaded alone from now on. */
+  alone?: boolean;
+  /** Where the run writes, when its loaded scenario says so (else the worker tells): cleaned if it is stopped. */
+  folder?: string;
   settle(outcome: unknown): void;
   crashed(message: string, wallMs: number): unknown;
 }
@@ -157,6 +165,7 @@ export class ScenarioPool {
           kind,
           job: { kind, path: entry.path, file: entry.file, options, ...(entry.scenario ? { scenario: entry.scenario } : {}) },
           cost: entry.cost ?? 0,
+          ...(kind === 'run' && entry.scenario ? { folder: scenarioFolderPath(options.outDir, entry.scenario.name) } : {}),
           settle: (outcome) => {
             if (settled) return;
             settled = true;
@@ -234,8 +243,8 @@ export class ScenarioPool {
         return;
       }
       clearTimeout(slot.timer);
-      slot.folder = null;
       const task = slot.tasks.shift();
+      slot.folder = slot.tasks[0]?.folder ?? null;
       // the worker goes straight on to the next task it holds: its time limit starts now
       if (slot.tasks.length > 0) this.startTimer(slot);
       task?.settle(message.outcome);
@@ -282,16 +291,21 @@ export class ScenarioPool {
     const queue = kind === 'check' ? this.checks : this.runs;
     // a second task only while there is enough for every thread: the last ones go to whichever is free
     while (queue.length > 0 && (slot.tasks.length === 0 || (slot.tasks.length < TASKS_IN_FLIGHT && (kind === 'check' || queue.length >= this.slots.size)))) {
-      const task = queue.shift()!;
+      const task = kind === 'check' ? checkBatch(queue.splice(0, batchLength(queue))) : queue.shift()!;
       slot.tasks.push(task);
-      if (slot.tasks.length === 1) this.startTimer(slot);
+      if (slot.tasks.length === 1) {
+        slot.folder = task.folder ?? null;
+        this.startTimer(slot);
+      }
       slot.worker.postMessage({ id: this.nextId++, ...task.job } satisfies WorkerJob);
     }
   }
 
+  /** The running task's limit, from now (a batch of checks gets each file's). */
   private startTimer(slot: Slot): void {
     slot.startedAt = performance.now();
-    slot.timer = setTimeout(() => this.fail(slot, `did not finish within ${this.options.timeoutMs / 1000} s of wall-clock time (stopped)`), this.options.timeoutMs);
+    const limitMs = this.options.timeoutMs * (slot.tasks[0]?.members?.length ?? 1);
+    slot.timer = setTimeout(() => this.fail(slot, `did not finish within ${this.options.timeoutMs / 1000} s of wall-clock time (stopped)`), limitMs);
   }
 
   private retire(slot: Slot): void {
@@ -321,12 +335,15 @@ export class ScenarioPool {
     if (slot.folder !== null) clearScenarioOutputs(slot.folder, true);
     const [task, ...waiting] = slot.tasks;
     slot.tasks = [];
-    // the tasks that waited behind it go back to the front of their queue, in order
-    for (const next of waiting.reverse()) {
+    // the tasks that waited behind it go back to the front of their queue, in order; so do the files of a batch,
+    // each to be loaded alone, so that only the one at fault fails
+    const again = [...(task?.members ?? []), ...waiting].flatMap((next) => next.members ?? [next]);
+    for (const member of task?.members ?? []) member.alone = true;
+    for (const next of again.reverse()) {
       if (next.kind === 'check') this.checks.unshift(next);
       else this.runs.unshift(next);
     }
-    task?.settle(task.crashed(message, performance.now() - slot.startedAt));
+    if (task && !task.members) task.settle(task.crashed(message, performance.now() - slot.startedAt));
     if (this.stopping) {
       this.drainQueues();
       return;
@@ -355,6 +372,27 @@ export async function runInPool(files: readonly PoolEntry[], runOptions: WorkerJ
   } finally {
     pool.close();
   }
+}
+
+/** How many checks at the front of the queue go as one job: up to CHECK_BATCH, a file that must be alone by itself. */
+function batchLength(queue: readonly Task[]): number {
+  let length = 1;
+  while (!queue[0]!.alone && length < CHECK_BATCH && length < queue.length && !queue[length]!.alone) length++;
+  return length;
+}
+
+/** One check job for several files (or the file's own task when there is one). */
+function checkBatch(members: Task[]): Task {
+  if (members.length === 1) return members[0]!;
+  const first = members[0]!;
+  return {
+    kind: 'check',
+    job: { ...first.job, batch: members.map((member) => ({ path: member.job.path, file: member.job.file })) },
+    cost: 0,
+    members,
+    settle: (outcomes) => members.forEach((member, index) => member.settle((outcomes as unknown[])[index])),
+    crashed: () => undefined,
+  };
 }
 
 function crashResult(file: string, message: string, wallMs: number): ScenarioResult {

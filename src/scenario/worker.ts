@@ -15,6 +15,8 @@ export interface WorkerJob {
   options: Pick<ScenarioRunOptions, 'outDir' | 'updateGolden' | 'goldenRoots' | 'profile'> & { report?: boolean };
   /** The scenario as `check` loaded it (a run does not load and validate the file again). */
   scenario?: Scenario;
+  /** A check of several files (this one first): the outcome is theirs, in order. */
+  batch?: Array<{ path: string; file: string }>;
 }
 
 /** What the pool tells a thread at its start: the kind of job it will mostly do, whose modules it loads before it says ready. */
@@ -31,7 +33,7 @@ export type WorkerMessage =
 const loadChecker = async () => ({ ...(await import('./load.js')), ...(await import('./budget.js')) });
 const loadRunner = () => import('./runner.js');
 
-async function check(job: WorkerJob): Promise<CheckOutcome> {
+async function check(job: Pick<WorkerJob, 'path' | 'file'>): Promise<CheckOutcome> {
   const { loadScenario, scenarioNameFromFile, estimateRunCost } = await loadChecker();
   try {
     const scenario = loadScenario(job.path, job.file);
@@ -42,13 +44,20 @@ async function check(job: WorkerJob): Promise<CheckOutcome> {
   }
 }
 
+async function checkAll(files: ReadonlyArray<Pick<WorkerJob, 'path' | 'file'>>): Promise<CheckOutcome[]> {
+  const outcomes: CheckOutcome[] = [];
+  for (const file of files) outcomes.push(await check(file));
+  return outcomes;
+}
+
 async function run(job: WorkerJob, post: (message: WorkerMessage) => void): Promise<unknown> {
   const { runLoadedScenario, runScenarioFile } = await loadRunner();
   const options: ScenarioRunOptions = {
     ...job.options,
     // the timeline and HTML report load only for --report
     report: job.options.report ? (await import('../report/scenario-report.js')).scenarioReportHook : undefined,
-    onFolder: (folder) => post({ id: job.id, folder }),
+    // the pool knows a loaded scenario's folder: only a file's run says where it writes
+    ...(job.scenario ? {} : { onFolder: (folder: string) => post({ id: job.id, folder }) }),
   };
   return job.scenario ? runLoadedScenario(job.scenario, options, job.file) : runScenarioFile(job.path, options, job.file);
 }
@@ -61,7 +70,8 @@ if (parentPort) {
   const post = (message: WorkerMessage): void => port.postMessage(message);
   port.on('message', (job: WorkerJob) => {
     previous = previous.then(async () => {
-      post({ id: job.id, outcome: job.kind === 'check' ? await check(job) : await run(job, post) });
+      const outcome = job.kind === 'run' ? await run(job, post) : job.batch ? await checkAll(job.batch) : await check(job);
+      post({ id: job.id, outcome });
     });
     // a module that fails to load crashes the worker: the pool reports it as this scenario's error
     previous.catch((error: unknown) => setImmediate(() => { throw error; }));
