@@ -17,12 +17,11 @@ export function renderSignal(spec: SignalSpec): Buffer {
     writeCounter(bytes, frames, format);
     return bytes;
   }
-  const sampleBytes = format.bitsPerSample / 8;
-  const write = sampleWriter(format);
+  const writeFrame = frameWriter(format);
   const random = new SeededRandom(spec.seed);
   const twoPi = 2 * Math.PI;
   const durationSeconds = frames / format.sampleRate;
-  for (let frame = 0; frame < frames; frame++) {
+  for (let frame = 0, offset = 0; frame < frames; frame++, offset += format.blockAlign) {
     const t = frame / format.sampleRate;
     let value: number;
     switch (spec.type) {
@@ -38,8 +37,7 @@ export function renderSignal(spec: SignalSpec): Buffer {
         value = spec.amplitude * (random.next() * 2 - 1);
         break;
     }
-    const offset = frame * format.blockAlign;
-    for (let channel = 0; channel < format.channels; channel++) write(bytes, offset + channel * sampleBytes, value);
+    writeFrame(bytes, offset, value);
   }
   return bytes;
 }
@@ -79,21 +77,28 @@ function writeCounter(bytes: Buffer, frames: number, format: WavFormat): void {
   }
 }
 
-/** Writes a sample in [-1, 1] in the format's encoding. */
-function sampleWriter(format: WavFormat): (bytes: Buffer, offset: number, value: number) => void {
+/** Writes a value in [-1, 1] into every channel of a frame, in the format's encoding (quantised once per frame). */
+function frameWriter(format: WavFormat): (bytes: Buffer, offset: number, value: number) => void {
+  const sampleBytes = format.bitsPerSample / 8;
+  const { channels } = format;
   if (format.encoding === 'float') {
-    return format.bitsPerSample === 32
-      ? (bytes, offset, value) => { bytes.writeFloatLE(value, offset); }
-      : (bytes, offset, value) => { bytes.writeDoubleLE(value, offset); };
+    return sampleBytes === 4
+      ? (bytes, offset, value) => { for (let channel = 0; channel < channels; channel++) bytes.writeFloatLE(value, offset + channel * 4); }
+      : (bytes, offset, value) => { for (let channel = 0; channel < channels; channel++) bytes.writeDoubleLE(value, offset + channel * 8); };
   }
   const full = 2 ** (format.bitsPerSample - 1) - 1;
-  const quantise = (value: number): number => Math.round(Math.max(-1, Math.min(1, value)) * full);
-  switch (format.bitsPerSample) {
-    case 8: return (bytes, offset, value) => { bytes[offset] = 0x80 + quantise(value); };
-    case 16: return (bytes, offset, value) => { bytes.writeInt16LE(quantise(value), offset); };
-    case 24: return (bytes, offset, value) => { bytes.writeIntLE(quantise(value), offset, 3); };
-    default: return (bytes, offset, value) => { bytes.writeInt32LE(quantise(value), offset); };
-  }
+  return (bytes, offset, value) => {
+    const sample = Math.round(Math.max(-1, Math.min(1, value)) * full);
+    // two's complement, little-endian: the bytes Buffer's writeInt*LE would write
+    for (let channel = 0, at = offset; channel < channels; channel++, at += sampleBytes) {
+      switch (sampleBytes) {
+        case 1: bytes[at] = 0x80 + sample; break;
+        case 2: bytes[at] = sample & 0xff; bytes[at + 1] = (sample >> 8) & 0xff; break;
+        case 3: bytes[at] = sample & 0xff; bytes[at + 1] = (sample >> 8) & 0xff; bytes[at + 2] = (sample >> 16) & 0xff; break;
+        default: bytes[at] = sample & 0xff; bytes[at + 1] = (sample >> 8) & 0xff; bytes[at + 2] = (sample >> 16) & 0xff; bytes[at + 3] = (sample >> 24) & 0xff; break;
+      }
+    }
+  };
 }
 
 /** A PcmSource over bytes in memory: fills the target completely unless the audio ends (whole frames). */
