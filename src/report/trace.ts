@@ -72,6 +72,25 @@ class TraceFile {
   }
 }
 
+/** pino's destination for every trace of this thread: the line goes to the trace being written. */
+const destination = {
+  target: null as TraceFile | null,
+  write(line: string): boolean {
+    return this.target?.write(line) ?? false;
+  },
+};
+let logger: Logger | null = null;
+
+/** One logger per thread (making one costs more than a short scenario's trace): it formats, the destination routes. */
+function sharedLogger(): Logger {
+  if (logger === null) {
+    // pino loads on first use: runs without a trace do not pay for it
+    const { pino } = createRequire(import.meta.url)('pino') as { pino: typeof Pino };
+    logger = pino({ base: null, level: 'info' }, destination);
+  }
+  return logger;
+}
+
 /** Opens the trace file (creating its folder); throws IoError with a plain sentence when it cannot. */
 export function createTraceWriter(path: string, options: AtomicFileOptions = {}): TraceWriter {
   const label = options.label ?? path;
@@ -81,14 +100,18 @@ export function createTraceWriter(path: string, options: AtomicFileOptions = {})
     throw new IoError(`cannot create ${label}: ${describeIoFailure(error)}`);
   }
   const file = new TraceFile(AtomicFile.open(path, { ...options, label }));
-  // pino loads on first use: runs without a trace do not pay for it
-  const { pino } = createRequire(import.meta.url)('pino') as { pino: typeof Pino };
-  const logger: Logger = pino({ base: null, level: 'info' }, file);
+  const logger = sharedLogger();
   let open = true;
   return {
     event(fields) {
       if (!open) return;
-      logger.info(fields);
+      // pino writes the line synchronously, to the file the destination points at for this call
+      destination.target = file;
+      try {
+        logger.info(fields);
+      } finally {
+        destination.target = null;
+      }
       if (file.error) throw file.error;
     },
     close() {
