@@ -5,7 +5,9 @@ import { closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ScenarioPool, startOrder, type ScenarioResult } from '../src/scenario/index.js';
+import { pickWorkerEntry, ScenarioPool, startOrder, type ScenarioResult } from '../src/scenario/index.js';
+import { pathToFileURL } from 'node:url';
+import { utimesSync } from 'node:fs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(repoRoot, 'bin', 'wavert.js');
@@ -21,6 +23,32 @@ function scenario(frames: number): string {
 }
 
 describe('scenario scheduling', () => {
+  test('when the worker bundle is as new as the compiled worker then threads start from it; when older, missing or WAVERT_ENTRY=modules, from the modules', () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const paths = { bundle: pathToFileURL(join(dir, 'scenario-worker.cjs')), module: pathToFileURL(join(dir, 'worker.js')) };
+      writeFileSync(paths.module, '');
+      assert.equal(pickWorkerEntry({}, paths), paths.module);
+      writeFileSync(paths.bundle, '');
+      utimesSync(paths.module, 1000, 1000);
+      assert.equal(pickWorkerEntry({}, paths), paths.bundle);
+      assert.equal(pickWorkerEntry({ WAVERT_ENTRY: 'modules' }, paths), paths.module);
+      utimesSync(paths.bundle, 500, 500);
+      assert.equal(pickWorkerEntry({}, paths), paths.module);
+    } finally {
+      cleanup();
+    }
+  });
+
+  test('when the build has run then the worker bundle is current and the pool starts its threads from it', (context) => {
+    const bundle = join(repoRoot, 'dist', 'scenario-worker.cjs');
+    if (!existsSync(join(repoRoot, 'node_modules', 'esbuild'))) {
+      context.skip('esbuild (a devDependency) is not installed: the build makes no bundle and the threads run the modules');
+      return;
+    }
+    assert.equal(pickWorkerEntry({}).href, pathToFileURL(bundle).href, 'dist/scenario-worker.cjs is missing or older than dist/src: run npm run build');
+  });
+
   test('when costs are given then the costliest start first and equal costs keep their order', () => {
     assert.deepEqual(startOrder([1, 5, 5, 3, 0, 5]), [1, 2, 5, 3, 0, 4]);
     assert.deepEqual(startOrder([]), []);

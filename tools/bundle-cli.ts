@@ -10,6 +10,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const distDir = join(root, 'dist');
 const moduleEntry = join(distDir, 'src', 'cli', 'main.js');
 export const BUNDLE_PATH = join(distDir, 'wavert.cjs');
+/** The scenario pool's worker threads, bundled too (src/scenario/pool.ts starts it when it is current). */
+export const WORKER_BUNDLE_PATH = join(distDir, 'scenario-worker.cjs');
 
 interface EsbuildPlugin {
   name: string;
@@ -57,6 +59,7 @@ export async function bundleCli(): Promise<void> {
   } catch {
     rmSync(BUNDLE_PATH, { force: true });
     rmSync(`${BUNDLE_PATH}.cache`, { force: true });
+    rmSync(WORKER_BUNDLE_PATH, { force: true });
     console.log('bundle: esbuild is not installed (a devDependency): bin/wavert.js runs the compiled modules, which start slower');
     return;
   }
@@ -71,6 +74,20 @@ export async function bundleCli(): Promise<void> {
     external: ['pino', 'yaml', 'wav', 'speaker'],
     banner: { js: BANNER },
     plugins: [importMetaUrlPlugin, lazyChildProcessPlugin],
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+  // each scenario worker loads this instead of ~60 modules (no code cache: a worker's is rejected or slower)
+  await esbuild.build({
+    entryPoints: [join(distDir, 'src', 'scenario', 'worker.js')],
+    outfile: WORKER_BUNDLE_PATH,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['pino', 'yaml', 'wav', 'speaker'],
+    banner: { js: BANNER },
+    plugins: [importMetaUrlPlugin],
     sourcemap: 'linked',
     logLevel: 'warning',
   });
