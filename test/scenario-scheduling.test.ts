@@ -5,7 +5,7 @@ import { closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pickWorkerEntry, ScenarioPool, startOrder, type ScenarioResult } from '../src/scenario/index.js';
+import { scenarioWorkerUrl, ScenarioPool, startOrder, type ScenarioResult } from '../src/scenario/index.js';
 import { pathToFileURL } from 'node:url';
 import { utimesSync } from 'node:fs';
 
@@ -28,25 +28,16 @@ describe('scenario scheduling', () => {
     try {
       const paths = { bundle: pathToFileURL(join(dir, 'scenario-worker.cjs')), module: pathToFileURL(join(dir, 'worker.js')) };
       writeFileSync(paths.module, '');
-      assert.equal(pickWorkerEntry({}, paths), paths.module);
+      assert.equal(scenarioWorkerUrl({}, paths), paths.module);
       writeFileSync(paths.bundle, '');
       utimesSync(paths.module, 1000, 1000);
-      assert.equal(pickWorkerEntry({}, paths), paths.bundle);
-      assert.equal(pickWorkerEntry({ WAVERT_ENTRY: 'modules' }, paths), paths.module);
+      assert.equal(scenarioWorkerUrl({}, paths), paths.bundle);
+      assert.equal(scenarioWorkerUrl({ WAVERT_ENTRY: 'modules' }, paths), paths.module);
       utimesSync(paths.bundle, 500, 500);
-      assert.equal(pickWorkerEntry({}, paths), paths.module);
+      assert.equal(scenarioWorkerUrl({}, paths), paths.module);
     } finally {
       cleanup();
     }
-  });
-
-  test('when the build has run then the worker bundle is current and the pool starts its threads from it', (context) => {
-    const bundle = join(repoRoot, 'dist', 'scenario-worker.cjs');
-    if (!existsSync(join(repoRoot, 'node_modules', 'esbuild'))) {
-      context.skip('esbuild (a devDependency) is not installed: the build makes no bundle and the threads run the modules');
-      return;
-    }
-    assert.equal(pickWorkerEntry({}).href, pathToFileURL(bundle).href, 'dist/scenario-worker.cjs is missing or older than dist/src: run npm run build');
   });
 
   test('when costs are given then the costliest start first and equal costs keep their order', () => {

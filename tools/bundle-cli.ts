@@ -10,8 +10,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const distDir = join(root, 'dist');
 const moduleEntry = join(distDir, 'src', 'cli', 'main.js');
 export const BUNDLE_PATH = join(distDir, 'wavert.cjs');
-/** The scenario pool's worker threads, bundled too (src/scenario/pool.ts starts it when it is current). */
-export const WORKER_BUNDLE_PATH = join(distDir, 'scenario-worker.cjs');
+/** The scenario pool's worker thread, bundled the same way (src/scenario/pool.ts picks it when it is current). */
+const WORKER_BUNDLE_PATH = join(distDir, 'scenario-worker.cjs');
 
 interface EsbuildPlugin {
   name: string;
@@ -63,9 +63,9 @@ export async function bundleCli(): Promise<void> {
     console.log('bundle: esbuild is not installed (a devDependency): bin/wavert.js runs the compiled modules, which start slower');
     return;
   }
-  await esbuild.build({
-    entryPoints: [moduleEntry],
-    outfile: BUNDLE_PATH,
+  const bundle = (entryPoint: string, outfile: string) => esbuild.build({
+    entryPoints: [entryPoint],
+    outfile,
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -77,20 +77,8 @@ export async function bundleCli(): Promise<void> {
     sourcemap: 'linked',
     logLevel: 'warning',
   });
-  // each scenario worker loads this instead of ~60 modules (no code cache: a worker's is rejected or slower)
-  await esbuild.build({
-    entryPoints: [join(distDir, 'src', 'scenario', 'worker.js')],
-    outfile: WORKER_BUNDLE_PATH,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['pino', 'yaml', 'wav', 'speaker'],
-    banner: { js: BANNER },
-    plugins: [importMetaUrlPlugin],
-    sourcemap: 'linked',
-    logLevel: 'warning',
-  });
+  await bundle(moduleEntry, BUNDLE_PATH);
+  await bundle(join(distDir, 'src', 'scenario', 'worker.js'), WORKER_BUNDLE_PATH);
   // a fresh process, started as bin/wavert.js starts (same flags), so that V8 accepts the cache at run time
   const made = spawnSync(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'code-cache.js')], { stdio: 'inherit' });
   if (made.status !== 0) throw new Error(`bundle: making the code cache failed (exit ${made.status ?? made.signal})`);

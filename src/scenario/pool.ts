@@ -45,29 +45,19 @@ export interface CheckOptions {
 
 const WORKER_MODULE_URL = new URL('./worker.js', import.meta.url);
 const WORKER_BUNDLE_URL = new URL('../../scenario-worker.cjs', import.meta.url);
-let workerUrl: URL | null = null;
 
 /**
- * The worker's entry: the single-file bundle `npm run build` makes beside dist/src (it starts in about half the
- * time of the modules), when it is at least as new as the compiled worker module; else the modules
- * (WAVERT_ENTRY=modules forces them, as it does for the CLI).
+ * The worker thread's script: the bundled worker (`npm run build`, one file, no module graph to load: about half
+ * the start-up) when it is as new as the compiled modules, else worker.js; WAVERT_ENTRY=modules forces worker.js.
  */
-export function pickWorkerEntry(env: NodeJS.ProcessEnv, paths: { bundle: URL; module: URL } = { bundle: WORKER_BUNDLE_URL, module: WORKER_MODULE_URL }): URL {
-  const mtimeMs = (url: URL): number | null => {
-    try {
-      return statSync(url).mtimeMs;
-    } catch {
-      return null;
-    }
-  };
-  const bundleMs = env.WAVERT_ENTRY === 'modules' ? null : mtimeMs(paths.bundle);
-  const moduleMs = mtimeMs(paths.module);
-  return bundleMs !== null && (moduleMs === null || bundleMs >= moduleMs) ? paths.bundle : paths.module;
-}
-
-function workerEntry(): URL {
-  workerUrl ??= pickWorkerEntry(process.env);
-  return workerUrl;
+export function scenarioWorkerUrl(env: NodeJS.ProcessEnv = process.env, paths: { bundle: URL; module: URL } = { bundle: WORKER_BUNDLE_URL, module: WORKER_MODULE_URL }): URL {
+  if (env.WAVERT_ENTRY === 'modules') return paths.module;
+  try {
+    if (statSync(paths.bundle).mtimeMs >= statSync(paths.module).mtimeMs) return paths.bundle;
+  } catch {
+    // no bundle (a bare tsc build): the modules
+  }
+  return paths.module;
 }
 
 /**
@@ -253,7 +243,7 @@ export class ScenarioPool {
 
   private startWorker(role: Kind): void {
     const workerData: WorkerData = { preload: role };
-    const worker = new Worker(workerEntry(), { workerData, resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb ?? 2048 } });
+    const worker = new Worker(scenarioWorkerUrl(), { workerData, resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb ?? 2048 } });
     const slot: Slot = { worker, role, ready: false, tasks: [], folder: null, startedAt: 0, timer: undefined, startUpTimer: undefined, retired: false };
     this.slots.add(slot);
     worker.on('message', (message: WorkerMessage) => {
