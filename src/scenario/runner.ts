@@ -159,13 +159,18 @@ function loadInput(scenario: Scenario): { format: WavFormat; bytes: Buffer; labe
 
 /** The DMA output kept in memory (for rendered.wav and the checks) and, in real time, fed on to the sink. */
 class CollectingOutput implements DmaOutput {
-  private bytes = Buffer.alloc(64 * 1024);
+  private bytes: Buffer;
   length = 0;
   sink: DmaOutput | null = null;
   private sinkStalledUntilNs = 0;
   private readonly backlog: Buffer[] = [];
   /** The run's budget: growth never allocates past it. */
   maxBytes = MAX_OUTPUT_BYTES;
+
+  /** `expectedBytes`: what the run will probably output, allocated at once instead of grown by copies. */
+  constructor(expectedBytes: number) {
+    this.bytes = Buffer.alloc(Math.max(64 * 1024, Math.min(expectedBytes, this.maxBytes)));
+  }
 
   writeFrom(source: Buffer, offsetInBytes: number, lengthInBytes: number, timeNs: number): void {
     if (this.length + lengthInBytes > this.bytes.length) {
@@ -240,7 +245,8 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
   const systemClock = options.realtime?.mode === 'live' ? new (await import('../clock/system-clock.js')).SystemClock() : undefined;
   try {
     trace = teeTrace(createTraceWriter(outputPaths.trace, noFollow), traceEvents);
-    const output = new CollectingOutput();
+    // the output is about as long as the input (plus silence, FIFO and timeline time): sized once, rarely grown
+    const output = new CollectingOutput(Math.min(budget.outputBytes, Math.ceil(input.bytes.length * 1.25) + 64 * 1024));
     const session = new Session({
       format,
       source: new MemorySource(input.bytes),
