@@ -81,6 +81,11 @@ const destination = {
 };
 let logger: Logger | null = null;
 
+/** Loads pino and makes the thread's logger now (a worker waiting for its first scenario), not with the first trace. */
+export function prepareTraceWriter(): void {
+  sharedLogger();
+}
+
 /** One logger per thread (making one costs more than a short scenario's trace): it formats, the destination routes. */
 function sharedLogger(): Logger {
   if (logger === null) {

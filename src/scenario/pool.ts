@@ -65,7 +65,10 @@ export function scenarioWorkerUrl(env: NodeJS.ProcessEnv = process.env, paths: {
  * and answer (a check takes a few ms; a round trip on a busy machine can take as long).
  */
 const TASKS_IN_FLIGHT = 2;
-/** Files one check job loads: a few ms each, so that the loading thread does not wake this one for every file. */
+/**
+ * Files one check job loads: a few ms each, so that the loading thread does not wake this one for every file;
+ * the first job has one file, so that the first run can start as soon as possible.
+ */
 const CHECK_BATCH = 4;
 
 export function defaultJobCount(): number {
@@ -131,6 +134,7 @@ export class ScenarioPool {
   /** Why a thread could not start (a broken install): then no thread is started again, and nothing more runs. */
   private startFailure: string | null = null;
   private nextId = 0;
+  private checkJobs = 0;
 
   constructor(private readonly options: PoolOptions, expectedTasks: number) {
     this.maxWorkers = Math.max(1, Math.min(options.jobs ?? defaultJobCount(), Math.max(1, expectedTasks)));
@@ -307,7 +311,7 @@ export class ScenarioPool {
     const queue = kind === 'check' ? this.checks : this.runs;
     // a second task only while there is enough for every thread: the last ones go to whichever is free
     while (queue.length > 0 && (slot.tasks.length === 0 || (slot.tasks.length < TASKS_IN_FLIGHT && (kind === 'check' || queue.length >= this.slots.size)))) {
-      const task = kind === 'check' ? checkBatch(queue.splice(0, batchLength(queue))) : queue.shift()!;
+      const task = kind === 'check' ? checkBatch(queue.splice(0, batchLength(queue, this.checkJobs++ === 0 ? 1 : CHECK_BATCH))) : queue.shift()!;
       slot.tasks.push(task);
       if (slot.tasks.length === 1) {
         slot.folder = task.folder ?? null;
@@ -390,10 +394,10 @@ export async function runInPool(files: readonly PoolEntry[], runOptions: WorkerJ
   }
 }
 
-/** How many checks at the front of the queue go as one job: up to CHECK_BATCH, a file that must be alone by itself. */
-function batchLength(queue: readonly Task[]): number {
+/** How many checks at the front of the queue go as one job: up to `most`, a file that must be alone by itself. */
+function batchLength(queue: readonly Task[], most: number): number {
   let length = 1;
-  while (!queue[0]!.alone && length < CHECK_BATCH && length < queue.length && !queue[length]!.alone) length++;
+  while (!queue[0]!.alone && length < most && length < queue.length && !queue[length]!.alone) length++;
   return length;
 }
 

@@ -31,7 +31,12 @@ export type WorkerMessage =
   | { ready?: undefined; id: number; folder?: undefined; outcome: unknown };
 
 const loadChecker = async () => ({ ...(await import('./load.js')), ...(await import('./budget.js')) });
-const loadRunner = () => import('./runner.js');
+const loadRunner = async () => {
+  const runner = await import('./runner.js');
+  // every run writes a trace: its formatter loads while the thread waits for the first scenario to be loaded
+  (await import('../report/trace.js')).prepareTraceWriter();
+  return runner;
+};
 
 async function check(job: Pick<WorkerJob, 'path' | 'file'>): Promise<CheckOutcome> {
   const { loadScenario, scenarioNameFromFile, estimateRunCost } = await loadChecker();
