@@ -3,7 +3,6 @@
 // goes on, and removes what the stopped scenario had begun to write. One pool serves both phases of `run`
 // (load every file, then run the valid ones): its threads start once, and the phases overlap — one thread loads
 // the files while the others already run the scenarios loaded so far.
-import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
@@ -11,6 +10,9 @@ import type { Scenario } from './model.js';
 import { clearScenarioOutputs, scenarioFolderPath } from './output-folder.js';
 import type { ScenarioResult } from './runner.js';
 import type { WorkerData, WorkerJob, WorkerMessage } from './worker.js';
+import { scenarioWorkerUrl } from './worker-entry.js';
+
+export { scenarioWorkerUrl };
 
 export interface PoolOptions {
   jobs?: number;
@@ -43,22 +45,6 @@ export interface CheckOptions {
   threads?: number;
 }
 
-const WORKER_MODULE_URL = new URL('./worker.js', import.meta.url);
-const WORKER_BUNDLE_URL = new URL('../../scenario-worker.cjs', import.meta.url);
-
-/**
- * The worker thread's script: the bundled worker (`npm run build`, one file, no module graph to load: about half
- * the start-up) when it is as new as the compiled modules, else worker.js; WAVERT_ENTRY=modules forces worker.js.
- */
-export function scenarioWorkerUrl(env: NodeJS.ProcessEnv = process.env, paths: { bundle: URL; module: URL } = { bundle: WORKER_BUNDLE_URL, module: WORKER_MODULE_URL }): URL {
-  if (env.WAVERT_ENTRY === 'modules') return paths.module;
-  try {
-    if (statSync(paths.bundle).mtimeMs >= statSync(paths.module).mtimeMs) return paths.bundle;
-  } catch {
-    // no bundle (a bare tsc build): the modules
-  }
-  return paths.module;
-}
 
 /**
  * Tasks sent to a worker ahead of its current one, so that it goes on without waiting for this thread to wake up
