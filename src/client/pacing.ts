@@ -68,7 +68,7 @@ export class LinearPacketCount {
 
   /** Reads the packet count and moves forward by however far it went, modulo 2^32. */
   refresh(stream: WaveRTStream): number {
-    const count = stream.getPacketCount().packetCount;
+    const count = stream.packetCountNow();
     this.value += (count - (this.value % TWO_POW_32) + TWO_POW_32) % TWO_POW_32;
     return this.value;
   }

@@ -33,6 +33,15 @@ export function pcmSourceFrom(reader: FrameReader, chunkSizeInBytes = READ_CHUNK
   };
   return {
     read(target: Buffer): number {
+      // the common read: a whole packet whose view is already made
+      if (target.length === viewBytes && end - start >= viewBytes) {
+        const view = views[start / viewBytes];
+        if (view !== undefined) {
+          target.set(view);
+          start += viewBytes;
+          return viewBytes;
+        }
+      }
       if (target.length === 0) return 0;
       chunk ??= Buffer.alloc(Math.max(1, Math.floor(chunkSizeInBytes / target.length)) * target.length);
       let filled = 0;

@@ -129,6 +129,13 @@ export class WavWriter {
   writeFrom(source: Buffer, offsetInBytes: number, lengthInBytes: number): void {
     if (this.state !== 'open') throw new Error(`WavWriter: ${this.label} is already closed`);
     this.audioBytesWritten += lengthInBytes;
+    const buffer = this.buffer;
+    // the common piece (a DMA packet) fits in the write buffer: one copy, no view made or looked up when whole
+    if (lengthInBytes <= buffer.length - this.fillInBytes && lengthInBytes < buffer.length) {
+      buffer.set(offsetInBytes === 0 && lengthInBytes === source.length ? source : this.viewOf(source, offsetInBytes, lengthInBytes), this.fillInBytes);
+      this.fillInBytes += lengthInBytes;
+      return;
+    }
     let from = offsetInBytes;
     let remaining = lengthInBytes;
     while (remaining > 0) {
