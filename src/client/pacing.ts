@@ -16,13 +16,14 @@ export class ClientWaker {
   private stalledUntilNs = 0;
   private generation = 0;
   private readonly scheduler: Scheduler;
-  private readonly latency: LatencySampler;
+  /** Null: no wake-up latency (nothing to sample per wake-up). */
+  private readonly latency: LatencySampler | null;
   private readonly processingNs: number;
   private readonly isActive: () => boolean;
   private readonly onWake: (timeNs: number) => void;
   private readonly onEvent = (timeNs: number, generation: number): void => this.fire(timeNs, generation);
 
-  constructor(scheduler: Scheduler, latency: LatencySampler, processingNs: number, isActive: () => boolean, onWake: (timeNs: number) => void) {
+  constructor(scheduler: Scheduler, latency: LatencySampler | null, processingNs: number, isActive: () => boolean, onWake: (timeNs: number) => void) {
     this.scheduler = scheduler;
     this.latency = latency;
     this.processingNs = processingNs;
@@ -35,7 +36,7 @@ export class ClientWaker {
     if (this.pending || !this.isActive()) return;
     this.pending = true;
     // floating: on a real clock the client acts when it really got to run
-    this.scheduler.at(timeNs + this.latency() + this.processingNs, EventPriority.client, this.onEvent, this.generation, true);
+    this.scheduler.at(timeNs + (this.latency === null ? 0 : this.latency()) + this.processingNs, EventPriority.client, this.onEvent, this.generation, true);
   }
 
   /** The thread does nothing until `timeNs`; signals meanwhile collapse into one wake-up then. */

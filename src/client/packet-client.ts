@@ -65,7 +65,7 @@ export class PacketRenderClient {
     this.stream = stream;
     this.source = source;
     this.waker = new ClientWaker(
-      scheduler, options.wakeLatency ?? (() => 0), options.processingNs ?? 0,
+      scheduler, options.wakeLatency ?? null, options.processingNs ?? 0,
       () => this.clientState !== 'stopped' && this.clientState !== 'eos-sent',
       () => this.wake(),
     );
@@ -159,7 +159,7 @@ export class PacketRenderClient {
     let attempts = this.stream.notifications + 2;
     while (attempts-- > 0 && this.clientState !== 'eos-sent' && this.clientState !== 'stopped') {
       if (this.nextPacket - this.count.value > highestDelta) return;
-      this.stageIfNeeded();
+      if (this.stagedLength < 0) this.stageIfNeeded();
       if (this.skipRemaining > 0) {
         this.skipRemaining--;
         this.stagedLength = -1;
@@ -167,7 +167,7 @@ export class PacketRenderClient {
         continue;
       }
       const isLast = this.stagedLength < this.staged.length || this.nextIsEnd();
-      const flags = (isLast ? KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM : 0) | this.takeExtraFlags();
+      const flags = (isLast ? KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM : 0) | (this.extraFlagsRemaining === 0 ? 0 : this.takeExtraFlags());
       const status = this.writeStaged(this.nextPacket, flags, isLast ? this.stagedLength : 0, isLast, -1);
       if (status === STATUS_DATA_LATE_ERROR || status === STATUS_DATA_OVERRUN) {
         this.count.refresh(this.stream);
@@ -180,14 +180,15 @@ export class PacketRenderClient {
 
   /** Copies the staged audio (valid bytes only) into the packet's slot, then calls SetWritePacket. */
   private writeStaged(linearPacketNumber: number, flags: number, eosPacketLength: number, isEos: boolean, declaredEosLength: number): NtStatus {
+    const stream = this.stream;
     const length = Math.max(this.stagedLength, 0);
     const validLength = isEos ? Math.min(length, eosPacketLength) : length;
-    if (validLength > 0) this.stream.copyToBuffer(this.stream.packetOffsetInBytes(linearPacketNumber), this.staged, 0, validLength);
-    const status = this.stream.setWritePacket(linearPacketNumber % TWO_POW_32, flags, declaredEosLength >= 0 ? declaredEosLength : eosPacketLength);
+    if (validLength > 0) stream.copyToBuffer(stream.packetOffsetInBytes(linearPacketNumber), this.staged, 0, validLength);
+    const status = stream.setWritePacket(linearPacketNumber % TWO_POW_32, flags, declaredEosLength >= 0 ? declaredEosLength : eosPacketLength);
     this.lastStatus = status;
     if (status === STATUS_SUCCESS) {
       this.packetsWritten++;
-      this.framesDelivered += validLength / this.stream.getFormat().blockAlign;
+      this.framesDelivered += validLength / stream.getFormat().blockAlign;
       this.stagedLength = -1;
       this.nextPacket = linearPacketNumber + 1;
       if (isEos) {
@@ -222,8 +223,12 @@ export class PacketRenderClient {
     // a lookahead already read decides, even when reading it ended the source (a retried write must not lose it)
     if (this.lookaheadLength >= 0) return this.lookaheadLength === 0;
     if (this.sourceEnded) return true;
-    this.lookaheadLength = this.readInto(this.lookahead);
-    return this.lookaheadLength === 0;
+    // readInto, inline: this runs for every packet
+    const lookahead = this.lookahead;
+    const length = this.source.read(lookahead);
+    if (length < lookahead.length) this.sourceEnded = true;
+    this.lookaheadLength = length;
+    return length === 0;
   }
 
   private readInto(target: Buffer): number {

@@ -35,19 +35,18 @@ export class Scheduler {
   private pool: ScheduledEvent[] = [];
   private sequence = 0;
   private stopped = false;
-  private currentNs = 0;
   private wakeWaiter: (() => void) | null = null;
   private readonly resumeAfterIo = (resolve: () => void): void => { setImmediate(resolve); };
+  /**
+   * Model time: the time of the event being handled (or the last one handled). A field, not a getter: the model
+   * reads it several times per packet. Only the scheduler sets it.
+   */
+  timeNs = 0;
   /** Called for each event run on a real clock with its due and actual time. */
   onLateness: LatenessListener | null = null;
 
   constructor(clock: Clock = new VirtualClock()) {
     this.clock = clock;
-  }
-
-  /** Model time: the time of the event being handled (or the last one handled). */
-  get timeNs(): number {
-    return this.currentNs;
   }
 
   get pendingEventCount(): number {
@@ -59,7 +58,7 @@ export class Scheduler {
     const event = pool.length > 0 ? pool.pop()! : {
       timeNs: 0, priority: 0, sequence: 0, handler, arg: 0, floating: false, rekeyed: false,
     };
-    event.timeNs = timeNs > this.currentNs ? timeNs : this.currentNs;
+    event.timeNs = timeNs > this.timeNs ? timeNs : this.timeNs;
     event.priority = priority;
     event.sequence = this.sequence++;
     event.handler = handler;
@@ -98,7 +97,7 @@ export class Scheduler {
       const timeNs = event.timeNs;
       if (timeNs > limitNs) break;
       this.pop();
-      this.currentNs = timeNs;
+      this.timeNs = timeNs;
       if (clock !== null) clock.advanceTo(timeNs);
       // back in the pool before the handler runs: the handler's own `at` reuses it
       pool.push(event);
@@ -109,8 +108,8 @@ export class Scheduler {
   /** Runs every event due up to `timeNs`, then leaves model time at `timeNs` (for tests and scripted calls). */
   advanceVirtual(timeNs: number): void {
     this.runVirtual(timeNs);
-    if (timeNs > this.currentNs) {
-      this.currentNs = timeNs;
+    if (timeNs > this.timeNs) {
+      this.timeNs = timeNs;
       if (this.clock instanceof VirtualClock) this.clock.advanceTo(timeNs);
     }
   }
@@ -140,7 +139,7 @@ export class Scheduler {
         this.push(event);
         continue;
       }
-      this.currentNs = Math.max(this.currentNs, event.timeNs);
+      this.timeNs = Math.max(this.timeNs, event.timeNs);
       this.onLateness?.(dueNs, actualNs, event.priority);
       this.pool.push(event);
       event.handler(event.timeNs, event.arg);

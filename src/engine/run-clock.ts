@@ -80,7 +80,10 @@ export class RunClock {
   private memoOfFrameNs = 0;
   private memoMarginFrames = -1;
   private memoMarginNs = 0;
-  private readonly onDmaEvent = (timeNs: number, generation: number): void => this.handleDmaEvent(timeNs, generation);
+  private readonly onDmaEvent = (timeNs: number, generation: number): void => {
+    if (generation !== this.dmaGeneration || !this.running || this.finished) return;
+    this.runDmaTo(timeNs);
+  };
   private readonly onTimerEvent = (timeNs: number, tick: number): void => this.handleTimerTick(timeNs, tick);
 
   constructor(scheduler: Scheduler, dma: Dma, observers: StreamObserver[], choices: ProfileChoices, options: RunClockOptions) {
@@ -267,11 +270,6 @@ export class RunClock {
     this.scheduler.at(this.timeOfFrame(frame), EventPriority.dma, this.onDmaEvent, this.dmaGeneration);
   }
 
-  private handleDmaEvent(timeNs: number, generation: number): void {
-    if (generation !== this.dmaGeneration || !this.running || this.finished) return;
-    this.runDmaTo(timeNs);
-  }
-
   /** Runs the DMA to `timeNs` across packet boundaries: packets begin (underflow is judged), and end. */
   private runDmaTo(timeNs: number): void {
     const dma = this.dma;
@@ -338,10 +336,14 @@ export class RunClock {
   private signalNotification(timeNs: number): void {
     const linear = this.dma.linearFrames;
     this.lastNotificationFrame = linear;
-    const count = this.packetCount() % TWO_POW_32;
+    // packetCount, inline: the exact clock signals at the end of every packet
+    const linearCount = this.timer ? this.timer.count : this.frozenCount >= 0 ? this.frozenCount : this.dma.packetFrames === 0 ? 0 : Math.floor(linear / this.dma.packetFrames);
+    const count = linearCount % TWO_POW_32;
     const observers = this.observers;
     for (let i = 0; i < observers.length; i++) observers[i]!.notification?.(count, timeNs, this.dma.linearFrames);
-    for (const listener of this.notificationListeners) listener(count, timeNs);
+    // index loops: a for-of makes an iterator per call until the code is optimised
+    const listeners = this.notificationListeners;
+    for (let i = 0; i < listeners.length; i++) listeners[i]!(count, timeNs);
   }
 
   /** The EOS point was played: silence fill, the FIFO overshoot, the last event, the end. */

@@ -12,7 +12,7 @@ import {
   type AllocationResult, type AudioFormat, type DmaOutput, type HwLatency, type HwRegister, type KsState,
   type PacketCountResult, type PositionResult, type PresentationPosition, type StreamOptions, type UnderflowPolicy,
 } from './types.js';
-import { packetDelta, packetWindow, writeStatus, type PacketWindow } from './write-packet.js';
+import { packetWindow, writeStatus, type PacketWindow } from './write-packet.js';
 
 export { MAX_NOTIFICATION_COUNT } from './allocation.js';
 export type { NeverEndedReason, NotificationListener } from './run-clock.js';
@@ -199,12 +199,13 @@ export class WaveRTStream {
     const number = packetNumber >>> 0;
     const flagBits = flags >>> 0;
     const eosLength = eosPacketLength >>> 0;
+    const window = this.state === 'RUN' ? this.runWindow : dma.startedPacket >= 0 ? this.pausedWindow : this.prerollWindow;
     const status = writeStatus(
-      this.choices, this.storableWindow(), dma.notificationCount, dma.packetSizeInBytes, this.format.blockAlign,
+      this.choices, window, dma.notificationCount, dma.packetSizeInBytes, this.format.blockAlign,
       count, clock.eosReceived, number, flagBits, eosLength,
     );
     // where the DMA will play an accepted write: the written packet itself unless the count runs apart from the DMA
-    const linearPacket = count + packetDelta(number, count);
+    const linearPacket = count + ((number - (count % TWO_POW_32)) | 0);
     const dmaPacket = status === STATUS_SUCCESS && clock.timer ? dma.packetPlaying(linearPacket) : linearPacket;
     if (status === STATUS_SUCCESS) {
       dma.markWritten(dmaPacket);
