@@ -11,6 +11,11 @@ const TWO_POW_32 = 0x1_0000_0000;
 /** Where the client's audio comes from. `read` fills `target` completely unless the source ends (whole frames). */
 export interface PcmSource {
   read(target: Buffer): number;
+  /**
+   * The next `sizeInBytes` bytes as a view of the source's own memory, intact until the read after next; null
+   * when it cannot give one (then `read` copies them). Saves a copy per packet that the model does not make.
+   */
+  view?(sizeInBytes: number): Buffer | null;
 }
 
 export interface PacketClientOptions {
@@ -41,10 +46,13 @@ export class PacketRenderClient {
   private nextPacket = 0;
   /** The last packet count seen, unwrapped to a linear number. */
   private readonly count = new LinearPacketCount();
+  /** The staged packet and the one after it: views of the source's memory, or copies in the client's own buffers. */
   private staged: Buffer;
   private stagedLength = -1;
   private lookahead: Buffer;
   private lookaheadLength = -1;
+  private readonly ownA: Buffer;
+  private readonly ownB: Buffer;
   private sourceEnded = false;
   /** The packet number the client skips writing (scenario hook), and how many more after it. */
   private skipRemaining = 0;
@@ -70,8 +78,10 @@ export class PacketRenderClient {
       () => this.wake(),
     );
     this.prerollPackets = Math.max(1, Math.min(options.prerollPackets ?? stream.notifications, stream.notifications));
-    this.staged = Buffer.alloc(stream.packetSize);
-    this.lookahead = Buffer.alloc(stream.packetSize);
+    this.ownA = Buffer.alloc(stream.packetSize);
+    this.ownB = Buffer.alloc(stream.packetSize);
+    this.staged = this.ownA;
+    this.lookahead = this.ownB;
     stream.registerNotificationEvent(this.onNotification);
   }
 
@@ -208,14 +218,24 @@ export class PacketRenderClient {
   private stageIfNeeded(): void {
     if (this.stagedLength >= 0) return;
     if (this.lookaheadLength >= 0) {
-      const previous = this.staged;
       this.staged = this.lookahead;
-      this.lookahead = previous;
       this.stagedLength = this.lookaheadLength;
       this.lookaheadLength = -1;
       return;
     }
-    this.stagedLength = this.sourceEnded ? 0 : this.readInto(this.staged);
+    if (this.sourceEnded) {
+      this.stagedLength = 0;
+      return;
+    }
+    // nothing else is held: a view, or a copy into either own buffer
+    const view = this.source.view === undefined ? null : this.source.view(this.ownA.length);
+    if (view !== null) {
+      this.staged = view;
+      this.stagedLength = view.length;
+      return;
+    }
+    this.staged = this.ownA;
+    this.stagedLength = this.readInto(this.ownA);
   }
 
   /** True when the source has nothing after the staged packet (so a full last packet carries the EOS flag). */
@@ -223,12 +243,21 @@ export class PacketRenderClient {
     // a lookahead already read decides, even when reading it ended the source (a retried write must not lose it)
     if (this.lookaheadLength >= 0) return this.lookaheadLength === 0;
     if (this.sourceEnded) return true;
-    // readInto, inline: this runs for every packet
-    const lookahead = this.lookahead;
-    const length = this.source.read(lookahead);
-    if (length < lookahead.length) this.sourceEnded = true;
-    this.lookaheadLength = length;
-    return length === 0;
+    const view = this.source.view === undefined ? null : this.source.view(this.ownA.length);
+    if (view !== null) {
+      this.lookahead = view;
+      this.lookaheadLength = view.length;
+      return view.length === 0;
+    }
+    // a copy may make the source reuse the memory a staged view points into: the staged packet is copied first
+    if (this.staged !== this.ownA && this.staged !== this.ownB) {
+      this.ownA.set(this.staged);
+      this.staged = this.ownA;
+    }
+    const target = this.staged === this.ownA ? this.ownB : this.ownA;
+    this.lookahead = target;
+    this.lookaheadLength = this.readInto(target);
+    return this.lookaheadLength === 0;
   }
 
   private readInto(target: Buffer): number {
