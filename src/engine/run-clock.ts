@@ -80,6 +80,10 @@ export class RunClock {
   private memoOfFrameNs = 0;
   private memoMarginFrames = -1;
   private memoMarginNs = 0;
+  /** The last `advance` that had nothing to transfer: asked again with the same time, position and EOS point, it has none. */
+  private idleAtNs = -1;
+  private idleAtFrame = -1;
+  private idleEosFrame = 0;
   private readonly onDmaEvent = (timeNs: number, generation: number): void => {
     if (generation !== this.dmaGeneration || !this.running || this.finished) return;
     this.runDmaTo(timeNs);
@@ -226,11 +230,20 @@ export class RunClock {
     const dma = this.dma;
     const packetFrames = dma.packetFrames;
     if (!this.running || this.finished || packetFrames === 0) return;
-    const packetEnd = (Math.floor(dma.linearFrames / packetFrames) + 1) * packetFrames;
+    const linear = dma.linearFrames;
+    // the client asks three times per wake-up (count, copy, write) at one instant: the same question, the same no-op
+    if (timeNs === this.idleAtNs && linear === this.idleAtFrame && this.eosFrame === this.idleEosFrame) return;
+    const packetEnd = (Math.floor(linear / packetFrames) + 1) * packetFrames;
     const boundary = packetEnd < this.eosFrame ? packetEnd : this.eosFrame;
     const frame = this.frameAt(timeNs);
     const target = frame < boundary ? frame : boundary;
-    if (target > dma.linearFrames) dma.transferTo(target, timeNs);
+    if (target > linear) {
+      dma.transferTo(target, timeNs);
+      return;
+    }
+    this.idleAtNs = timeNs;
+    this.idleAtFrame = linear;
+    this.idleEosFrame = this.eosFrame;
   }
 
   private frameAt(timeNs: number): number {
@@ -251,6 +264,7 @@ export class RunClock {
 
   /** The run's origin or rate changed: the memos of frameAt and timeOfFrame no longer hold. */
   private forgetTimes(): void {
+    this.idleAtNs = -1;
     this.memoAtNs = -1;
     this.memoOfFrame = -1;
     this.memoMarginFrames = -1;
