@@ -169,7 +169,16 @@ export class PacketRenderClient {
     let attempts = this.stream.notifications + 2;
     while (attempts-- > 0 && this.clientState !== 'eos-sent' && this.clientState !== 'stopped') {
       if (this.nextPacket - this.count.value > highestDelta) return;
-      if (this.stagedLength < 0) this.stageIfNeeded();
+      if (this.stagedLength < 0) {
+        // stageIfNeeded's common case, inline: the lookahead read during the previous write becomes the staged packet
+        if (this.lookaheadLength >= 0) {
+          this.staged = this.lookahead;
+          this.stagedLength = this.lookaheadLength;
+          this.lookaheadLength = -1;
+        } else {
+          this.stageIfNeeded();
+        }
+      }
       if (this.skipRemaining > 0) {
         this.skipRemaining--;
         this.stagedLength = -1;

@@ -154,7 +154,8 @@ export class Scheduler {
     while (index > 0) {
       const parentIndex = (index - 1) >> 1;
       const parent = heap[parentIndex]!;
-      if (!before(event, parent)) break;
+      // before(event, parent), inline: every event is pushed once
+      if (event.timeNs !== parent.timeNs ? event.timeNs > parent.timeNs : event.priority !== parent.priority ? event.priority > parent.priority : event.sequence > parent.sequence) break;
       heap[index] = parent;
       index = parentIndex;
     }

@@ -239,7 +239,8 @@ export class WaveRTStream {
 
   /** Byte offset of packet `packetNumber`'s slot in the cyclic buffer. */
   packetOffsetInBytes(packetNumber: number): number {
-    return this.dma.packetOffsetInBytes(packetNumber);
+    const dma = this.dma;
+    return dma.notificationCount === 0 ? 0 : (packetNumber % dma.notificationCount) * dma.packetSizeInBytes;
   }
 
   // ---- position and properties ----
