@@ -144,9 +144,17 @@ export class GlitchDetector {
     this.recordId[slot] = id;
     this.recordStatus[slot] = PENDING;
     this.recordPacket[slot] = -1;
+    const packetFrames = this.packetFrames;
+    const slotBytes = packetFrames * this.blockAlign;
+    // the common write, one whole slot: filled lazily, as the general loop below would
+    if (lengthInBytes === slotBytes && offsetInBytes % slotBytes === 0 && offsetInBytes + lengthInBytes <= this.bufferFrames * this.blockAlign) {
+      const wholeSlot = offsetInBytes / slotBytes;
+      this.slotUnfilled[wholeSlot] = 1;
+      this.slotWhole[wholeSlot] = id;
+      return;
+    }
     let frame = Math.floor(offsetInBytes / this.blockAlign);
     let remaining = Math.ceil(lengthInBytes / this.blockAlign);
-    const packetFrames = this.packetFrames;
     while (remaining > 0) {
       const end = Math.min(this.bufferFrames, frame + remaining);
       // a slot written whole is filled only when something reads or overwrites part of it: most never are
@@ -300,6 +308,15 @@ export class GlitchDetector {
     const record = whole % RECORDS;
     // isOwn, inline: the slot holds one whole accepted write, for this very pass
     if (whole >= 0 && whole >= this.staleBefore && this.recordId[record] === whole && this.recordStatus[record] === ACCEPTED && this.recordPacket[record] === packetNumber) {
+      // ownRun's clean case, inline: the pass follows the own pass of the write accepted just before it
+      const seq = this.recordSeq[record]!;
+      const last = this.lastOwnSeq;
+      if (this.outOfOrderPacket !== packetNumber && (last === seq - 1 || last === seq || last < 0)) {
+        this.outOfOrderPacket = -1;
+        this.outOfOrderDetail = last > seq ? BACK : AHEAD;
+        this.lastOwnSeq = seq;
+        return;
+      }
       this.ownRun(whole, outputFrame, frames, 0, packetNumber);
       return;
     }
