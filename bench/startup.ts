@@ -1,10 +1,12 @@
 import { mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchRuns, interleaved, medianOf, table } from './support.js';
 import { writeSineWav } from './inputs.js';
 
-// How long a short command takes against a bare `node -e 0`: what wavert loads before and beside its work.
+// How long a short command takes against a bare `node -e 0`: what wavert loads before and beside its work, from
+// the bundle (dist/wavert.cjs + code cache, what bin/wavert.js runs) and from the ES modules.
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'bin', 'wavert.js');
@@ -21,7 +23,12 @@ export function runStartupBench(outDir: string): Record<string, unknown> {
     { name: 'wavert --version', file: node, args: [bin, '--version'] },
     { name: 'wavert info small.wav', file: node, args: [bin, 'info', small] },
     { name: 'wavert render small.wav', file: node, args: [bin, 'render', small, '-o', output] },
+    // the same commands from the compiled ES modules, as before the bundle (and as after a bare `tsc`)
+    { name: 'wavert info small.wav (modules)', file: node, args: [bin, 'info', small], env: { WAVERT_ENTRY: 'modules' } },
+    { name: 'wavert render small.wav (modules)', file: node, args: [bin, 'render', small, '-o', output], env: { WAVERT_ENTRY: 'modules' } },
   ];
+  const entry = createRequire(import.meta.url)(join(root, 'bin', 'entry.js')) as { pickEntry(force?: string): { kind: string } };
+  if (entry.pickEntry(process.env.WAVERT_ENTRY).kind !== 'bundle') console.log('\nnote: dist/wavert.cjs is missing or stale, so the plain rows run the modules too (npm run build makes it)');
   const results = interleaved(commands, runs);
   rmSync(small, { force: true });
   rmSync(output, { force: true });

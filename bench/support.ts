@@ -13,12 +13,13 @@ export interface Measurement {
 
 const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
-export function measure(file: string, args: string[], options: { stdoutTo?: 'null' } = {}): Measurement {
+export function measure(file: string, args: string[], options: { stdoutTo?: 'null'; env?: NodeJS.ProcessEnv } = {}): Measurement {
   const started = process.hrtime.bigint();
   const argv = gnuTime ? [gnuTime, '-f', 'BENCH %U %S %M', file, ...args] : [file, ...args];
   const result = spawnSync(argv[0]!, argv.slice(1), {
     stdio: ['ignore', options.stdoutTo === 'null' ? 'ignore' : 'pipe', 'pipe'],
     maxBuffer: 64 * 1024 * 1024,
+    env: options.env === undefined ? process.env : { ...process.env, ...options.env },
   });
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   const line = result.stderr?.toString().split('\n').find((l) => l.startsWith('BENCH ')) ?? null;
@@ -37,6 +38,7 @@ export interface BenchCommand {
   file: string;
   args: string[];
   stdoutTo?: 'null';
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Runs every command `runs` times round-robin (A B C A B C …), so a noisy shared machine slows all of them alike. */
@@ -44,7 +46,7 @@ export function interleaved(commands: BenchCommand[], runs: number): Map<string,
   const results = new Map<string, Measurement[]>(commands.map((command) => [command.name, []]));
   for (let round = 0; round < runs; round++) {
     for (const command of commands) {
-      const measurement = measure(command.file, command.args, { stdoutTo: command.stdoutTo });
+      const measurement = measure(command.file, command.args, { stdoutTo: command.stdoutTo, env: command.env });
       if (measurement.status !== 0) throw new Error(`bench: ${measurement.command} exited with ${measurement.status}`);
       results.get(command.name)!.push(measurement);
     }

@@ -78,6 +78,7 @@ function pooled<T>(
       let timer: NodeJS.Timeout | undefined;
       let startUpTimer: NodeJS.Timeout | undefined;
       let retired = false;
+      let ready = false;
       const handle = {
         stop: () => {
           stopping = true;
@@ -97,9 +98,13 @@ function pooled<T>(
         retire();
         if (folder !== null) clearScenarioOutputs(folder, true);
         if (current >= 0) complete(current, crashed(current, message, performance.now() - startedAt));
+        // a worker that cannot even start (a broken install) would fail the same way forever: every waiting
+        // scenario gets that answer instead of a restart loop
+        if (!ready) stopping = true;
         // the rest of the queue still gets an answer when the pool is being stopped
         if (stopping) {
-          while (nextJob < files.length) complete(nextJob, crashed(nextJob++, 'was not run (interrupted)', 0));
+          const why = ready ? 'was not run (interrupted)' : `was not run: a scenario worker could not start (${message})`;
+          while (nextJob < files.length) complete(nextJob, crashed(nextJob++, why, 0));
           return;
         }
         startWorker();
@@ -119,6 +124,7 @@ function pooled<T>(
       worker.on('message', (message: WorkerMessage) => {
         if (retired) return;
         if (message.ready) {
+          ready = true;
           clearTimeout(startUpTimer);
           dispatch();
           return;
@@ -132,9 +138,9 @@ function pooled<T>(
         current = -1;
         dispatch();
       });
-      worker.on('error', (error) => fail(`the scenario crashed its worker: ${error.message}`));
+      worker.on('error', (error) => fail(ready ? `the scenario crashed its worker: ${error.message}` : error.message));
       worker.on('exit', (code) => {
-        if (!retired) fail(`the scenario's worker exited with code ${code}`);
+        if (!retired) fail(ready ? `the scenario's worker exited with code ${code}` : `it exited with code ${code}`);
       });
       // the time limit is the scenario's, not the thread's start-up: the first job goes once the worker said ready
       startUpTimer = setTimeout(() => fail(`the scenario's worker did not start within ${poolOptions.timeoutMs / 1000} s`), Math.max(poolOptions.timeoutMs, 30_000));
