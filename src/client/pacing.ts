@@ -1,5 +1,5 @@
 import { EventPriority, type Scheduler } from '../clock/scheduler.js';
-import type { WaveRTStream } from '../engine/index.js';
+import { modUlong, type WaveRTStream } from '../engine/index.js';
 import type { LatencySampler } from './latency.js';
 
 // The OS side's sense of time, shared by every client of the stream (the packet client, the waveOut driver thread).
@@ -70,7 +70,7 @@ export class LinearPacketCount {
   /** Reads the packet count and moves forward by however far it went, modulo 2^32. */
   refresh(stream: WaveRTStream): number {
     const count = stream.packetCountNow();
-    this.value += (count - (this.value % TWO_POW_32) + TWO_POW_32) % TWO_POW_32;
+    this.value += modUlong(count - modUlong(this.value) + TWO_POW_32);
     return this.value;
   }
 }

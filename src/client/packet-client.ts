@@ -1,6 +1,6 @@
 import type { Scheduler } from '../clock/scheduler.js';
 import {
-  KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM, STATUS_DATA_LATE_ERROR, STATUS_DATA_OVERRUN, STATUS_SUCCESS,
+  KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM, STATUS_DATA_LATE_ERROR, STATUS_DATA_OVERRUN, STATUS_SUCCESS, modUlong,
   type NtStatus, type WaveRTStream,
 } from '../engine/index.js';
 import type { LatencySampler } from './latency.js';
@@ -203,7 +203,7 @@ export class PacketRenderClient {
     const length = Math.max(this.stagedLength, 0);
     const validLength = isEos ? Math.min(length, eosPacketLength) : length;
     if (validLength > 0) stream.copyToBuffer(stream.packetOffsetInBytes(linearPacketNumber), this.staged, 0, validLength);
-    const status = stream.setWritePacket(linearPacketNumber % TWO_POW_32, flags, declaredEosLength >= 0 ? declaredEosLength : eosPacketLength);
+    const status = stream.setWritePacket(modUlong(linearPacketNumber), flags, declaredEosLength >= 0 ? declaredEosLength : eosPacketLength);
     this.lastStatus = status;
     if (status === STATUS_SUCCESS) {
       this.packetsWritten++;

@@ -7,7 +7,7 @@ import { NotificationTimer } from './notification-timer.js';
 import type { StreamObserver } from './observer.js';
 import type { ProfileChoices } from './profile.js';
 import type { AudioFormat } from './types.js';
-import { eosPoint } from './write-packet.js';
+import { eosPoint, modUlong } from './write-packet.js';
 
 const TWO_POW_32 = 0x1_0000_0000;
 
@@ -352,7 +352,7 @@ export class RunClock {
     this.lastNotificationFrame = linear;
     // packetCount, inline: the exact clock signals at the end of every packet
     const linearCount = this.timer ? this.timer.count : this.frozenCount >= 0 ? this.frozenCount : this.dma.packetFrames === 0 ? 0 : Math.floor(linear / this.dma.packetFrames);
-    const count = linearCount % TWO_POW_32;
+    const count = modUlong(linearCount);
     const observers = this.observers;
     for (let i = 0; i < observers.length; i++) observers[i]!.notification?.(count, timeNs, this.dma.linearFrames);
     // index loops: a for-of makes an iterator per call until the code is optimised

@@ -12,7 +12,7 @@ import {
   type AllocationResult, type AudioFormat, type DmaOutput, type HwLatency, type HwRegister, type KsState,
   type PacketCountResult, type PositionResult, type PresentationPosition, type StreamOptions, type UnderflowPolicy,
 } from './types.js';
-import { packetWindow, writeStatus, type PacketWindow } from './write-packet.js';
+import { modUlong, packetWindow, writeStatus, type PacketWindow } from './write-packet.js';
 
 export { MAX_NOTIFICATION_COUNT } from './allocation.js';
 export type { NeverEndedReason, NotificationListener } from './run-clock.js';
@@ -205,7 +205,7 @@ export class WaveRTStream {
       count, clock.eosReceived, number, flagBits, eosLength,
     );
     // where the DMA will play an accepted write: the written packet itself unless the count runs apart from the DMA
-    const linearPacket = count + ((number - (count % TWO_POW_32)) | 0);
+    const linearPacket = count + ((number - modUlong(count)) | 0);
     const dmaPacket = status === STATUS_SUCCESS && clock.timer ? dma.packetPlaying(linearPacket) : linearPacket;
     if (status === STATUS_SUCCESS) {
       dma.markWritten(dmaPacket);
@@ -258,7 +258,7 @@ export class WaveRTStream {
   packetCountNow(): number {
     if (this.dma.notificationCount === 0) return 0;
     this.clock.advance(this.scheduler.timeNs);
-    return this.clock.packetCount() % TWO_POW_32;
+    return modUlong(this.clock.packetCount());
   }
 
   /** IMiniportWaveRTStream::GetPosition */

@@ -32,9 +32,17 @@ export function packetWindow(choices: ProfileChoices, notificationCount: number,
   return { lowest: 0, highest: choices.prerollWindow === 'current-only' ? 0 : Math.max(0, notificationCount - 1) };
 }
 
+/**
+ * `value % 2^32` (a linear packet number as the ULONG the DDI carries). A number already in range is returned as it
+ * is: on doubles `%` is a call to fmod, and this runs several times per packet.
+ */
+export function modUlong(value: number): number {
+  return value >= 0 && value < TWO_POW_32 ? value : value % TWO_POW_32;
+}
+
 /** The signed 32-bit distance of a ULONG packet number from the count, as the reference computes it. */
 export function packetDelta(packetNumber: number, packetCount: number): number {
-  return ((packetNumber >>> 0) - (packetCount % TWO_POW_32)) | 0;
+  return ((packetNumber >>> 0) - modUlong(packetCount)) | 0;
 }
 
 /**

@@ -305,7 +305,8 @@ export class GlitchDetector {
     if (this.marks.length > 0) this.placeMarks(outputFrame, frames, timeAt, packetNumber, bufferFrame);
     const slot = Math.floor(bufferFrame / this.packetFrames);
     const whole = this.slotWhole[slot]!;
-    const record = whole % RECORDS;
+    // whole % RECORDS without fmod (ids are read back from a Float64Array as doubles); unused for -1
+    const record = whole >= 0 ? whole - Math.floor(whole / RECORDS) * RECORDS : -1;
     // isOwn, inline: the slot holds one whole accepted write, for this very pass
     if (whole >= 0 && whole >= this.staleBefore && this.recordId[record] === whole && this.recordStatus[record] === ACCEPTED && this.recordPacket[record] === packetNumber) {
       // ownRun's clean case, inline: the pass follows the own pass of the write accepted just before it

@@ -1,5 +1,5 @@
 import { nsToFrames } from '../clock/time.js';
-import type { KsState, StreamObserver } from '../engine/index.js';
+import { modUlong, type KsState, type StreamObserver } from '../engine/index.js';
 import { STATUS_SUCCESS, statusHex, statusName } from '../engine/status.js';
 import { GlitchDetector } from './glitch-detector.js';
 import { GlitchList, type Glitch, type GlitchInput, type GlitchKind } from './glitches.js';
@@ -176,7 +176,7 @@ export class RunRecorder implements StreamObserver {
     }
     // NaN (outside RUN) is the only value not equal to itself
     if (marginNs === marginNs) this.writeMarginNs.add(marginNs);
-    const requestedPacket = packetCount + ((packetNumber - (packetCount % 0x1_0000_0000)) | 0);
+    const requestedPacket = packetCount + ((packetNumber - modUlong(packetCount)) | 0);
     const linearPacket = dmaPacket === undefined ? requestedPacket : dmaPacket;
     const isEos = (flags & 0x200) !== 0;
     this.detector.writePacket(linearPacket, status, isEos ? this.detector.eosFrameOf(linearPacket, eosPacketLength / this.blockAlign) : -1, requestedPacket);
