@@ -21,7 +21,18 @@ export class ClientWaker {
   private readonly processingNs: number;
   private readonly isActive: () => boolean;
   private readonly onWake: (timeNs: number) => void;
-  private readonly onEvent = (timeNs: number, generation: number): void => this.fire(timeNs, generation);
+  /** The scheduled wake-up: stale after a cancel, deferred by a stall, else the thread runs. */
+  private readonly onEvent = (timeNs: number, generation: number): void => {
+    if (generation !== this.generation) return;
+    this.pending = false;
+    if (!this.isActive()) return;
+    if (this.stalledUntilNs > timeNs) {
+      this.pending = true;
+      this.scheduler.at(this.stalledUntilNs, EventPriority.client, this.onEvent, this.generation, true);
+      return;
+    }
+    this.onWake(timeNs);
+  };
 
   constructor(scheduler: Scheduler, latency: LatencySampler | null, processingNs: number, isActive: () => boolean, onWake: (timeNs: number) => void) {
     this.scheduler = scheduler;
@@ -48,18 +59,6 @@ export class ClientWaker {
   cancel(): void {
     this.generation++;
     this.pending = false;
-  }
-
-  private fire(timeNs: number, generation: number): void {
-    if (generation !== this.generation) return;
-    this.pending = false;
-    if (!this.isActive()) return;
-    if (this.stalledUntilNs > timeNs) {
-      this.pending = true;
-      this.scheduler.at(this.stalledUntilNs, EventPriority.client, this.onEvent, this.generation, true);
-      return;
-    }
-    this.onWake(timeNs);
   }
 }
 

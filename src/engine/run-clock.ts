@@ -259,6 +259,12 @@ export class RunClock {
     const timeNs = this.runStartNs + framesToNs(frame - this.framesAtRunStart, this.sampleRate);
     this.memoOfFrame = frame;
     this.memoOfFrameNs = timeNs;
+    // and the way back: frameAt(timeOfFrame(f)) is f exactly (ceil there, floor here), so the DMA event at that time
+    // finds its frame without converting again
+    if (frame >= this.framesAtRunStart && frame !== Number.POSITIVE_INFINITY) {
+      this.memoAtNs = timeNs;
+      this.memoAtFrame = frame;
+    }
     return timeNs;
   }
 
