@@ -84,7 +84,8 @@ export function profileRun(args: string[], runs = 3): ProfileRow[] {
   for (let run = 0; run < runs; run++) {
     const dir = mkdtempSync(join(tmpdir(), 'wavert-profile-'));
     try {
-      const result = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, ...args], { stdio: 'ignore' });
+      // from the compiled modules, so that every sample is named by its file (module loading is then the modules')
+      const result = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, ...args], { stdio: 'ignore', env: { ...process.env, WAVERT_ENTRY: 'modules' } });
       if (result.status !== 0) throw new Error(`bench: profiling ${args.join(' ')} exited with ${result.status}`);
       // one profile per thread: the main thread's is the largest (render runs no other JavaScript thread)
       const profiles = readdirSync(dir).map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as CpuProfile);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeCounterWav } from './support/pulse.js';
+import { scenarioWorkerUrl } from '../src/scenario/pool.js';
 
 // bin/wavert.js runs the single-file bundle (dist/wavert.cjs + V8 code cache) when it is current, else the modules.
 
@@ -87,6 +88,18 @@ describe('which build bin/wavert.js runs', () => {
 });
 
 describe('the bundle and its code cache', () => {
+  test('when npm run build has run then scenario workers start from dist/scenario-worker.cjs, and from worker.js with WAVERT_ENTRY=modules', () => {
+    assert.equal(fileURLToPath(scenarioWorkerUrl()), join(repoRoot, 'dist', 'scenario-worker.cjs'));
+    const saved = process.env.WAVERT_ENTRY;
+    process.env.WAVERT_ENTRY = 'modules';
+    try {
+      assert.equal(fileURLToPath(scenarioWorkerUrl()), join(repoRoot, 'dist', 'src', 'scenario', 'worker.js'));
+    } finally {
+      if (saved === undefined) delete process.env.WAVERT_ENTRY;
+      else process.env.WAVERT_ENTRY = saved;
+    }
+  });
+
   test('when this Node loads the bundle then V8 accepts the code cache the build wrote', () => {
     const loaded = spawnSync(process.execPath, ['-e', `
       const entry = require(${JSON.stringify(join(repoRoot, 'bin', 'entry.js'))});

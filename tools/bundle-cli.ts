@@ -10,6 +10,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const distDir = join(root, 'dist');
 const moduleEntry = join(distDir, 'src', 'cli', 'main.js');
 export const BUNDLE_PATH = join(distDir, 'wavert.cjs');
+/** The scenario pool's worker thread, bundled the same way (src/scenario/pool.ts picks it when it is current). */
+const WORKER_BUNDLE_PATH = join(distDir, 'scenario-worker.cjs');
 
 interface EsbuildPlugin {
   name: string;
@@ -57,12 +59,13 @@ export async function bundleCli(): Promise<void> {
   } catch {
     rmSync(BUNDLE_PATH, { force: true });
     rmSync(`${BUNDLE_PATH}.cache`, { force: true });
+    rmSync(WORKER_BUNDLE_PATH, { force: true });
     console.log('bundle: esbuild is not installed (a devDependency): bin/wavert.js runs the compiled modules, which start slower');
     return;
   }
-  await esbuild.build({
-    entryPoints: [moduleEntry],
-    outfile: BUNDLE_PATH,
+  const bundle = (entryPoint: string, outfile: string) => esbuild.build({
+    entryPoints: [entryPoint],
+    outfile,
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -74,6 +77,8 @@ export async function bundleCli(): Promise<void> {
     sourcemap: 'linked',
     logLevel: 'warning',
   });
+  await bundle(moduleEntry, BUNDLE_PATH);
+  await bundle(join(distDir, 'src', 'scenario', 'worker.js'), WORKER_BUNDLE_PATH);
   // a fresh process, started as bin/wavert.js starts (same flags), so that V8 accepts the cache at run time
   const made = spawnSync(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'code-cache.js')], { stdio: 'inherit' });
   if (made.status !== 0) throw new Error(`bundle: making the code cache failed (exit ${made.status ?? made.signal})`);

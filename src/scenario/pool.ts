@@ -1,6 +1,7 @@
 // Runs scenarios in parallel on worker threads. A scenario that crashes its worker, exhausts its memory or
 // runs past the time limit (loading included) becomes that scenario's error; the pool replaces the worker and
 // goes on, and removes what the stopped scenario had begun to write.
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
@@ -20,7 +21,21 @@ export interface PoolOptions {
 /** What `check` finds: the scenario's name (it names the output folder), or why it cannot run. */
 export type CheckOutcome = { name: string; result: null } | { name: null; result: ScenarioResult };
 
-const WORKER_URL = new URL('./worker.js', import.meta.url);
+/**
+ * The worker thread's script: the bundled worker (`npm run build`, one file, no module graph to load: about half
+ * the start-up) when it is as new as the compiled modules, else worker.js; WAVERT_ENTRY=modules forces worker.js.
+ */
+export function scenarioWorkerUrl(): URL {
+  const moduleUrl = new URL('./worker.js', import.meta.url);
+  if (process.env.WAVERT_ENTRY === 'modules') return moduleUrl;
+  const bundleUrl = new URL('../../scenario-worker.cjs', import.meta.url);
+  try {
+    if (statSync(bundleUrl).mtimeMs >= statSync(moduleUrl).mtimeMs) return bundleUrl;
+  } catch {
+    // no bundle (a bare tsc build): the modules
+  }
+  return moduleUrl;
+}
 
 export function defaultJobCount(): number {
   return availableParallelism();
@@ -61,6 +76,7 @@ function pooled<T>(
   let nextJob = 0;
   let finished = 0;
   let stopping = false;
+  const workerScript = scenarioWorkerUrl();
   return new Promise((resolve) => {
     const complete = (index: number, result: T): void => {
       if (results[index] !== undefined) return;
@@ -71,7 +87,7 @@ function pooled<T>(
     };
     const startWorker = (): void => {
       if (nextJob >= files.length || stopping) return;
-      const worker = new Worker(WORKER_URL, { resourceLimits: { maxOldGenerationSizeMb: poolOptions.maxHeapMb ?? 2048 } });
+      const worker = new Worker(workerScript, { resourceLimits: { maxOldGenerationSizeMb: poolOptions.maxHeapMb ?? 2048 } });
       let current = -1;
       let folder: string | null = null;
       let startedAt = 0;
