@@ -72,8 +72,10 @@ export class WriteBehind {
     this.codeBytes = new Uint8Array(code);
     this.buffers = slots.map((memory) => Buffer.from(memory));
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { fd, control, code, slots } });
-    // it never keeps the process alive; `stop` ends it
+    // it never keeps the process alive; `stop` ends it. A worker that cannot start never becomes ready: the writer
+    // goes on by itself (its own failures are caught inside and reported through FAILED)
     this.worker.unref();
+    this.worker.on('error', () => {});
   }
 
   /** A writer thread for `fd` (a regular file, appended to), or null when one cannot be started. */
