@@ -40,12 +40,11 @@ export function pcmSourceFrom(reader: FrameReader, chunkSizeInBytes = READ_CHUNK
   /** The next chunk from the reader, into the chunk that is not the current one. */
   const refill = (sizeHint: number): void => {
     if (chunk === null) {
-      const size = Math.max(1, Math.floor(chunkSizeInBytes / sizeHint)) * sizeHint;
-      chunk = Buffer.alloc(size);
-      other = Buffer.alloc(size);
+      chunk = Buffer.alloc(Math.max(1, Math.floor(chunkSizeInBytes / sizeHint)) * sizeHint);
     } else {
+      // the second chunk only once the first is used up: a short file needs one
       const previous = chunk;
-      chunk = other!;
+      chunk = other ?? Buffer.alloc(previous.length);
       other = previous;
       const previousViews = views;
       views = otherViews;

@@ -2,7 +2,8 @@
 // second core the page-cache copy of a long render (tens of ms per 100 MB) stops being on the render's path.
 // Shared memory and Atomics only: the render thread hands over a full buffer and takes the next free one; it waits
 // only when every buffer is still being written. A failed write is reported at the next hand-over (or at `drain`).
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { Worker as WorkerThread } from 'node:worker_threads';
 
 const SLOTS = 3;
 /** Control words: READY (the worker runs), STOP (write nothing more), FAILED, then one length per slot (0: free). */
@@ -60,7 +61,7 @@ export class WriteBehind {
   private readonly control: Int32Array;
   private readonly codeBytes: Uint8Array;
   private readonly buffers: Buffer[];
-  private readonly worker: Worker;
+  private readonly worker: WorkerThread;
   private slot = 0;
   private stopped = false;
 
@@ -71,6 +72,8 @@ export class WriteBehind {
     this.control = new Int32Array(control);
     this.codeBytes = new Uint8Array(code);
     this.buffers = slots.map((memory) => Buffer.from(memory));
+    // loaded on first use: a short render never starts a worker and does not pay for the module
+    const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { fd, control, code, slots } });
     // it never keeps the process alive; `stop` ends it. A worker that cannot start never becomes ready: the writer
     // goes on by itself (its own failures are caught inside and reported through FAILED)
