@@ -3,7 +3,6 @@ import * as fs from 'node:fs';
 import { IoError, WavFormatError } from '../errors.js';
 import { describeIoFailure } from '../errors.js';
 import { blockingPipeFd, readFully } from './fd-io.js';
-import { ReadAhead } from './read-ahead.js';
 import {
   WAVE_FORMAT_EXTENSIBLE, WAVE_FORMAT_IEEE_FLOAT, WAVE_FORMAT_PCM,
   countBits, formatProblem, formatTagName, hex16, hex32,
@@ -27,17 +26,12 @@ const MAX_LISTED_CHUNKS_BEFORE_DATA = 1024;
 /** No real file has this many chunks before its audio: past it, opening stops rather than scan for minutes. */
 const MAX_CHUNKS_BEFORE_DATA = 100_000;
 const SKIP_PIECE_BYTES = 64 * 1024;
-/** Reads this large of a file with this much left after them have the next piece read ahead on a worker thread. */
-const READ_AHEAD_PIECE_BYTES = 64 * 1024;
-const READ_AHEAD_REMAINING_BYTES = 32 * 1024 * 1024;
 const UNKNOWN_SIZE = 0xffffffff;
 const KSDATAFORMAT_GUID_TAIL = Uint8Array.from([0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71]);
 
 /** Where bytes come from: a regular file (positional reads, seekable) or a pipe/stdin (sequential only). */
 class ByteSource {
   position = 0;
-  private readAhead: ReadAhead | null = null;
-  private readAheadTried = false;
   constructor(
     readonly fd: number,
     readonly seekable: boolean,
@@ -47,16 +41,6 @@ class ByteSource {
   ) {}
 
   read(buffer: Uint8Array, offset: number, length: number): number {
-    const ahead = this.readAhead;
-    if (ahead !== null && ahead.holds(this.position, length)) {
-      // read on the worker while the previous piece was used: the same positional read, done earlier
-      const result = ahead.take();
-      if (result.code !== null) throw new IoError(`cannot read ${this.label}: ${describeIoFailure({ code: result.code })}`);
-      buffer.set(ahead.memory.subarray(0, result.got), offset);
-      this.position += result.got;
-      if (result.got === length) ahead.request(this.position, length);
-      return result.got;
-    }
     let got: number;
     try {
       got = readFully(this.fd, buffer, offset, length, this.seekable ? this.position : null);
@@ -64,25 +48,7 @@ class ByteSource {
       throw new IoError(`cannot read ${this.label}: ${describeIoFailure(error)}`);
     }
     this.position += got;
-    if (this.seekable && got === length && length >= READ_AHEAD_PIECE_BYTES) this.readNextAhead(length);
     return got;
-  }
-
-  /** True once the next pieces are read on the worker thread. */
-  get readsAhead(): boolean {
-    return this.readAhead?.ready ?? false;
-  }
-
-  /** A long file's next piece of `length` bytes is read on a worker thread (started once, for a long remainder). */
-  private readNextAhead(length: number): void {
-    if (this.readAhead === null) {
-      if (this.readAheadTried) return;
-      this.readAheadTried = true;
-      if (this.sizeInBytes() - this.position < READ_AHEAD_REMAINING_BYTES) return;
-      this.readAhead = ReadAhead.start(this.fd, length);
-      return;
-    }
-    if (this.readAhead.ready && length <= this.readAhead.capacity) this.readAhead.request(this.position, length);
   }
 
   /** Skips up to `length` bytes (seeks when possible, else reads in bounded pieces); returns bytes skipped. */
@@ -112,8 +78,6 @@ class ByteSource {
   }
 
   close(): void {
-    // no read is in flight when the descriptor closes
-    this.readAhead?.stop();
     if (this.ownsFd) fs.closeSync(this.fd);
   }
 }
@@ -342,11 +306,6 @@ export class WavReader {
       if (error instanceof IoError || error instanceof WavFormatError) throw error;
       throw new IoError(`cannot read ${label}: ${describeIoFailure(error)}`);
     }
-  }
-
-  /** True once a long file's next pieces are read ahead on a worker thread (see read-ahead.ts). */
-  get readsAhead(): boolean {
-    return this.source.readsAhead;
   }
 
   /** Fills up to target.length bytes rounded down to whole frames; returns the bytes read, 0 at the end. */
