@@ -9,7 +9,6 @@ import type { ProfileChoices } from './profile.js';
 import type { AudioFormat } from './types.js';
 import { eosPoint, modUlong } from './write-packet.js';
 
-const TWO_POW_32 = 0x1_0000_0000;
 
 export type NotificationListener = (packetCount: number, timeNs: number) => void;
 

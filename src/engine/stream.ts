@@ -17,7 +17,6 @@ import { modUlong, packetWindow, writeStatus, type PacketWindow } from './write-
 export { MAX_NOTIFICATION_COUNT } from './allocation.js';
 export type { NeverEndedReason, NotificationListener } from './run-clock.js';
 
-const TWO_POW_32 = 0x1_0000_0000;
 
 export function resolveProfile(profile: StreamOptions['profile']): DriverProfile {
   if (profile === undefined) return docProfile;
@@ -199,6 +198,7 @@ export class WaveRTStream {
     const number = packetNumber >>> 0;
     const flagBits = flags >>> 0;
     const eosLength = eosPacketLength >>> 0;
+    // storableWindow, inline
     const window = this.state === 'RUN' ? this.runWindow : dma.startedPacket >= 0 ? this.pausedWindow : this.prerollWindow;
     const status = writeStatus(
       this.choices, window, dma.notificationCount, dma.packetSizeInBytes, this.format.blockAlign,
