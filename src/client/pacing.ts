@@ -19,13 +19,16 @@ export class ClientWaker {
   /** Null: no wake-up latency (nothing to sample per wake-up). */
   private readonly latency: LatencySampler | null;
   private readonly processingNs: number;
-  private readonly isActive: () => boolean;
+  /** Asked at each signal and wake-up; null: the owner keeps `active` up to date instead (no call per packet). */
+  private readonly isActive: (() => boolean) | null;
+  /** Whether the thread reacts, when there is no `isActive` to ask. */
+  active = true;
   private readonly onWake: (timeNs: number) => void;
   /** The scheduled wake-up: stale after a cancel, deferred by a stall, else the thread runs. */
   private readonly onEvent = (timeNs: number, generation: number): void => {
     if (generation !== this.generation) return;
     this.pending = false;
-    if (!this.isActive()) return;
+    if (!(this.isActive === null ? this.active : this.isActive())) return;
     if (this.stalledUntilNs > timeNs) {
       this.pending = true;
       this.scheduler.at(this.stalledUntilNs, EventPriority.client, this.onEvent, this.generation, true);
@@ -34,7 +37,7 @@ export class ClientWaker {
     this.onWake(timeNs);
   };
 
-  constructor(scheduler: Scheduler, latency: LatencySampler | null, processingNs: number, isActive: () => boolean, onWake: (timeNs: number) => void) {
+  constructor(scheduler: Scheduler, latency: LatencySampler | null, processingNs: number, isActive: (() => boolean) | null, onWake: (timeNs: number) => void) {
     this.scheduler = scheduler;
     this.latency = latency;
     this.processingNs = processingNs;
@@ -44,7 +47,7 @@ export class ClientWaker {
 
   /** The event was signalled (a notification, or the stream started) at `timeNs`. */
   signal(timeNs: number): void {
-    if (this.pending || !this.isActive()) return;
+    if (this.pending || !(this.isActive === null ? this.active : this.isActive())) return;
     this.pending = true;
     // floating: on a real clock the client acts when it really got to run
     this.scheduler.at(timeNs + (this.latency === null ? 0 : this.latency()) + this.processingNs, EventPriority.client, this.onEvent, this.generation, true);

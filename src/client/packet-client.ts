@@ -74,7 +74,7 @@ export class PacketRenderClient {
     this.source = source;
     this.waker = new ClientWaker(
       scheduler, options.wakeLatency ?? null, options.processingNs ?? 0,
-      () => this.clientState !== 'stopped' && this.clientState !== 'eos-sent',
+      null,
       () => this.wake(),
     );
     this.prerollPackets = Math.max(1, Math.min(options.prerollPackets ?? stream.notifications, stream.notifications));
@@ -96,6 +96,8 @@ export class PacketRenderClient {
 
   private setClientState(next: PacketClientState): void {
     this.clientState = next;
+    // the waker reacts while the client streams or waits to: told here, not asked per packet
+    this.waker.active = next !== 'stopped' && next !== 'eos-sent';
   }
 
   /** Writes what may be written before RUN. The stream must be in ACQUIRE or PAUSE. */
