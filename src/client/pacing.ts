@@ -1,5 +1,5 @@
 import { EventPriority, type Scheduler } from '../clock/scheduler.js';
-import type { WaveRTStream } from '../engine/index.js';
+import { modUlong, type WaveRTStream } from '../engine/index.js';
 import type { LatencySampler } from './latency.js';
 
 // The OS side's sense of time, shared by every client of the stream (the packet client, the waveOut driver thread).
@@ -16,13 +16,28 @@ export class ClientWaker {
   private stalledUntilNs = 0;
   private generation = 0;
   private readonly scheduler: Scheduler;
-  private readonly latency: LatencySampler;
+  /** Null: no wake-up latency (nothing to sample per wake-up). */
+  private readonly latency: LatencySampler | null;
   private readonly processingNs: number;
-  private readonly isActive: () => boolean;
+  /** Asked at each signal and wake-up; null: the owner keeps `active` up to date instead (no call per packet). */
+  private readonly isActive: (() => boolean) | null;
+  /** Whether the thread reacts, when there is no `isActive` to ask. */
+  active = true;
   private readonly onWake: (timeNs: number) => void;
-  private readonly onEvent = (timeNs: number, generation: number): void => this.fire(timeNs, generation);
+  /** The scheduled wake-up: stale after a cancel, deferred by a stall, else the thread runs. */
+  private readonly onEvent = (timeNs: number, generation: number): void => {
+    if (generation !== this.generation) return;
+    this.pending = false;
+    if (!(this.isActive === null ? this.active : this.isActive())) return;
+    if (this.stalledUntilNs > timeNs) {
+      this.pending = true;
+      this.scheduler.at(this.stalledUntilNs, EventPriority.client, this.onEvent, this.generation, true);
+      return;
+    }
+    this.onWake(timeNs);
+  };
 
-  constructor(scheduler: Scheduler, latency: LatencySampler, processingNs: number, isActive: () => boolean, onWake: (timeNs: number) => void) {
+  constructor(scheduler: Scheduler, latency: LatencySampler | null, processingNs: number, isActive: (() => boolean) | null, onWake: (timeNs: number) => void) {
     this.scheduler = scheduler;
     this.latency = latency;
     this.processingNs = processingNs;
@@ -32,10 +47,10 @@ export class ClientWaker {
 
   /** The event was signalled (a notification, or the stream started) at `timeNs`. */
   signal(timeNs: number): void {
-    if (this.pending || !this.isActive()) return;
+    if (this.pending || !(this.isActive === null ? this.active : this.isActive())) return;
     this.pending = true;
     // floating: on a real clock the client acts when it really got to run
-    this.scheduler.at(timeNs + this.latency() + this.processingNs, EventPriority.client, this.onEvent, this.generation, true);
+    this.scheduler.at(timeNs + (this.latency === null ? 0 : this.latency()) + this.processingNs, EventPriority.client, this.onEvent, this.generation, true);
   }
 
   /** The thread does nothing until `timeNs`; signals meanwhile collapse into one wake-up then. */
@@ -48,18 +63,6 @@ export class ClientWaker {
     this.generation++;
     this.pending = false;
   }
-
-  private fire(timeNs: number, generation: number): void {
-    if (generation !== this.generation) return;
-    this.pending = false;
-    if (!this.isActive()) return;
-    if (this.stalledUntilNs > timeNs) {
-      this.pending = true;
-      this.scheduler.at(this.stalledUntilNs, EventPriority.client, this.onEvent, this.generation, true);
-      return;
-    }
-    this.onWake(timeNs);
-  }
 }
 
 /** The stream's packet count (a ULONG that wraps at 2^32) unwrapped to a linear number, as the OS tracks it. */
@@ -68,8 +71,8 @@ export class LinearPacketCount {
 
   /** Reads the packet count and moves forward by however far it went, modulo 2^32. */
   refresh(stream: WaveRTStream): number {
-    const count = stream.getPacketCount().packetCount;
-    this.value += (count - (this.value % TWO_POW_32) + TWO_POW_32) % TWO_POW_32;
+    const count = stream.packetCountNow();
+    this.value += modUlong(count - modUlong(this.value) + TWO_POW_32);
     return this.value;
   }
 }

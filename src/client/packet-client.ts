@@ -1,6 +1,6 @@
 import type { Scheduler } from '../clock/scheduler.js';
 import {
-  KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM, STATUS_DATA_LATE_ERROR, STATUS_DATA_OVERRUN, STATUS_SUCCESS,
+  KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM, STATUS_DATA_LATE_ERROR, STATUS_DATA_OVERRUN, STATUS_SUCCESS, modUlong,
   type NtStatus, type WaveRTStream,
 } from '../engine/index.js';
 import type { LatencySampler } from './latency.js';
@@ -11,6 +11,11 @@ const TWO_POW_32 = 0x1_0000_0000;
 /** Where the client's audio comes from. `read` fills `target` completely unless the source ends (whole frames). */
 export interface PcmSource {
   read(target: Buffer): number;
+  /**
+   * The next `sizeInBytes` bytes as a view of the source's own memory, intact until the read after next; null
+   * when it cannot give one (then `read` copies them). Saves a copy per packet that the model does not make.
+   */
+  view?(sizeInBytes: number): Buffer | null;
 }
 
 export interface PacketClientOptions {
@@ -41,10 +46,13 @@ export class PacketRenderClient {
   private nextPacket = 0;
   /** The last packet count seen, unwrapped to a linear number. */
   private readonly count = new LinearPacketCount();
+  /** The staged packet and the one after it: views of the source's memory, or copies in the client's own buffers. */
   private staged: Buffer;
   private stagedLength = -1;
   private lookahead: Buffer;
   private lookaheadLength = -1;
+  private readonly ownA: Buffer;
+  private readonly ownB: Buffer;
   private sourceEnded = false;
   /** The packet number the client skips writing (scenario hook), and how many more after it. */
   private skipRemaining = 0;
@@ -65,13 +73,15 @@ export class PacketRenderClient {
     this.stream = stream;
     this.source = source;
     this.waker = new ClientWaker(
-      scheduler, options.wakeLatency ?? (() => 0), options.processingNs ?? 0,
-      () => this.clientState !== 'stopped' && this.clientState !== 'eos-sent',
+      scheduler, options.wakeLatency ?? null, options.processingNs ?? 0,
+      null,
       () => this.wake(),
     );
     this.prerollPackets = Math.max(1, Math.min(options.prerollPackets ?? stream.notifications, stream.notifications));
-    this.staged = Buffer.alloc(stream.packetSize);
-    this.lookahead = Buffer.alloc(stream.packetSize);
+    this.ownA = Buffer.alloc(stream.packetSize);
+    this.ownB = Buffer.alloc(stream.packetSize);
+    this.staged = this.ownA;
+    this.lookahead = this.ownB;
     stream.registerNotificationEvent(this.onNotification);
   }
 
@@ -86,6 +96,8 @@ export class PacketRenderClient {
 
   private setClientState(next: PacketClientState): void {
     this.clientState = next;
+    // the waker reacts while the client streams or waits to: told here, not asked per packet
+    this.waker.active = next !== 'stopped' && next !== 'eos-sent';
   }
 
   /** Writes what may be written before RUN. The stream must be in ACQUIRE or PAUSE. */
@@ -159,7 +171,16 @@ export class PacketRenderClient {
     let attempts = this.stream.notifications + 2;
     while (attempts-- > 0 && this.clientState !== 'eos-sent' && this.clientState !== 'stopped') {
       if (this.nextPacket - this.count.value > highestDelta) return;
-      this.stageIfNeeded();
+      if (this.stagedLength < 0) {
+        // stageIfNeeded's common case, inline: the lookahead read during the previous write becomes the staged packet
+        if (this.lookaheadLength >= 0) {
+          this.staged = this.lookahead;
+          this.stagedLength = this.lookaheadLength;
+          this.lookaheadLength = -1;
+        } else {
+          this.stageIfNeeded();
+        }
+      }
       if (this.skipRemaining > 0) {
         this.skipRemaining--;
         this.stagedLength = -1;
@@ -167,7 +188,7 @@ export class PacketRenderClient {
         continue;
       }
       const isLast = this.stagedLength < this.staged.length || this.nextIsEnd();
-      const flags = (isLast ? KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM : 0) | this.takeExtraFlags();
+      const flags = (isLast ? KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM : 0) | (this.extraFlagsRemaining === 0 ? 0 : this.takeExtraFlags());
       const status = this.writeStaged(this.nextPacket, flags, isLast ? this.stagedLength : 0, isLast, -1);
       if (status === STATUS_DATA_LATE_ERROR || status === STATUS_DATA_OVERRUN) {
         this.count.refresh(this.stream);
@@ -180,14 +201,15 @@ export class PacketRenderClient {
 
   /** Copies the staged audio (valid bytes only) into the packet's slot, then calls SetWritePacket. */
   private writeStaged(linearPacketNumber: number, flags: number, eosPacketLength: number, isEos: boolean, declaredEosLength: number): NtStatus {
+    const stream = this.stream;
     const length = Math.max(this.stagedLength, 0);
     const validLength = isEos ? Math.min(length, eosPacketLength) : length;
-    if (validLength > 0) this.stream.copyToBuffer(this.stream.packetOffsetInBytes(linearPacketNumber), this.staged, 0, validLength);
-    const status = this.stream.setWritePacket(linearPacketNumber % TWO_POW_32, flags, declaredEosLength >= 0 ? declaredEosLength : eosPacketLength);
+    if (validLength > 0) stream.copyToBuffer(stream.packetOffsetInBytes(linearPacketNumber), this.staged, 0, validLength);
+    const status = stream.setWritePacket(modUlong(linearPacketNumber), flags, declaredEosLength >= 0 ? declaredEosLength : eosPacketLength);
     this.lastStatus = status;
     if (status === STATUS_SUCCESS) {
       this.packetsWritten++;
-      this.framesDelivered += validLength / this.stream.getFormat().blockAlign;
+      this.framesDelivered += validLength / stream.getFormat().blockAlign;
       this.stagedLength = -1;
       this.nextPacket = linearPacketNumber + 1;
       if (isEos) {
@@ -207,14 +229,24 @@ export class PacketRenderClient {
   private stageIfNeeded(): void {
     if (this.stagedLength >= 0) return;
     if (this.lookaheadLength >= 0) {
-      const previous = this.staged;
       this.staged = this.lookahead;
-      this.lookahead = previous;
       this.stagedLength = this.lookaheadLength;
       this.lookaheadLength = -1;
       return;
     }
-    this.stagedLength = this.sourceEnded ? 0 : this.readInto(this.staged);
+    if (this.sourceEnded) {
+      this.stagedLength = 0;
+      return;
+    }
+    // nothing else is held: a view, or a copy into either own buffer
+    const view = this.source.view === undefined ? null : this.source.view(this.ownA.length);
+    if (view !== null) {
+      this.staged = view;
+      this.stagedLength = view.length;
+      return;
+    }
+    this.staged = this.ownA;
+    this.stagedLength = this.readInto(this.ownA);
   }
 
   /** True when the source has nothing after the staged packet (so a full last packet carries the EOS flag). */
@@ -222,7 +254,20 @@ export class PacketRenderClient {
     // a lookahead already read decides, even when reading it ended the source (a retried write must not lose it)
     if (this.lookaheadLength >= 0) return this.lookaheadLength === 0;
     if (this.sourceEnded) return true;
-    this.lookaheadLength = this.readInto(this.lookahead);
+    const view = this.source.view === undefined ? null : this.source.view(this.ownA.length);
+    if (view !== null) {
+      this.lookahead = view;
+      this.lookaheadLength = view.length;
+      return view.length === 0;
+    }
+    // a copy may make the source reuse the memory a staged view points into: the staged packet is copied first
+    if (this.staged !== this.ownA && this.staged !== this.ownB) {
+      this.ownA.set(this.staged);
+      this.staged = this.ownA;
+    }
+    const target = this.staged === this.ownA ? this.ownB : this.ownA;
+    this.lookahead = target;
+    this.lookaheadLength = this.readInto(target);
     return this.lookaheadLength === 0;
   }
 

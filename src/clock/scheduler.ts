@@ -35,9 +35,13 @@ export class Scheduler {
   private pool: ScheduledEvent[] = [];
   private sequence = 0;
   private stopped = false;
-  private currentNs = 0;
   private wakeWaiter: (() => void) | null = null;
   private readonly resumeAfterIo = (resolve: () => void): void => { setImmediate(resolve); };
+  /**
+   * Model time: the time of the event being handled (or the last one handled). A field, not a getter: the model
+   * reads it several times per packet. Only the scheduler sets it.
+   */
+  timeNs = 0;
   /** Called for each event run on a real clock with its due and actual time. */
   onLateness: LatenessListener | null = null;
 
@@ -45,20 +49,16 @@ export class Scheduler {
     this.clock = clock;
   }
 
-  /** Model time: the time of the event being handled (or the last one handled). */
-  get timeNs(): number {
-    return this.currentNs;
-  }
-
   get pendingEventCount(): number {
     return this.heap.length;
   }
 
   at(timeNs: number, priority: number, handler: EventHandler, arg = 0, floating = false): void {
-    const event = this.pool.pop() ?? {
+    const pool = this.pool;
+    const event = pool.length > 0 ? pool.pop()! : {
       timeNs: 0, priority: 0, sequence: 0, handler, arg: 0, floating: false, rekeyed: false,
     };
-    event.timeNs = Math.max(timeNs, this.currentNs);
+    event.timeNs = timeNs > this.timeNs ? timeNs : this.timeNs;
     event.priority = priority;
     event.sequence = this.sequence++;
     event.handler = handler;
@@ -90,21 +90,26 @@ export class Scheduler {
   /** Runs every event in order on virtual time until stopped, idle, or past `limitNs`. */
   runVirtual(limitNs = Number.POSITIVE_INFINITY): void {
     const clock = this.clock instanceof VirtualClock ? this.clock : null;
-    while (!this.stopped && this.heap.length > 0) {
-      const event = this.heap[0]!;
-      if (event.timeNs > limitNs) break;
+    const heap = this.heap;
+    const pool = this.pool;
+    while (!this.stopped && heap.length > 0) {
+      const event = heap[0]!;
+      const timeNs = event.timeNs;
+      if (timeNs > limitNs) break;
       this.pop();
-      this.currentNs = event.timeNs;
-      clock?.advanceTo(event.timeNs);
-      this.dispatch(event);
+      this.timeNs = timeNs;
+      if (clock !== null) clock.advanceTo(timeNs);
+      // back in the pool before the handler runs: the handler's own `at` reuses it
+      pool.push(event);
+      event.handler(timeNs, event.arg);
     }
   }
 
   /** Runs every event due up to `timeNs`, then leaves model time at `timeNs` (for tests and scripted calls). */
   advanceVirtual(timeNs: number): void {
     this.runVirtual(timeNs);
-    if (timeNs > this.currentNs) {
-      this.currentNs = timeNs;
+    if (timeNs > this.timeNs) {
+      this.timeNs = timeNs;
       if (this.clock instanceof VirtualClock) this.clock.advanceTo(timeNs);
     }
   }
@@ -134,58 +139,55 @@ export class Scheduler {
         this.push(event);
         continue;
       }
-      this.currentNs = Math.max(this.currentNs, event.timeNs);
+      this.timeNs = Math.max(this.timeNs, event.timeNs);
       this.onLateness?.(dueNs, actualNs, event.priority);
-      this.dispatch(event);
+      this.pool.push(event);
+      event.handler(event.timeNs, event.arg);
     }
-  }
-
-  private dispatch(event: ScheduledEvent): void {
-    const { handler, arg, timeNs } = event;
-    this.pool.push(event);
-    handler(timeNs, arg);
-  }
-
-  private before(a: ScheduledEvent, b: ScheduledEvent): boolean {
-    if (a.timeNs !== b.timeNs) return a.timeNs < b.timeNs;
-    if (a.priority !== b.priority) return a.priority < b.priority;
-    return a.sequence < b.sequence;
   }
 
   private push(event: ScheduledEvent): void {
     const heap = this.heap;
+    let index = heap.length;
     heap.push(event);
-    let index = heap.length - 1;
+    // sift up: an event later than its parent (the common case, one or two pending events) stops at once
     while (index > 0) {
-      const parent = (index - 1) >> 1;
-      if (!this.before(heap[index]!, heap[parent]!)) break;
-      const moved = heap[index]!;
-      heap[index] = heap[parent]!;
-      heap[parent] = moved;
-      index = parent;
+      const parentIndex = (index - 1) >> 1;
+      const parent = heap[parentIndex]!;
+      // before(event, parent), inline: every event is pushed once
+      if (event.timeNs !== parent.timeNs ? event.timeNs > parent.timeNs : event.priority !== parent.priority ? event.priority > parent.priority : event.sequence > parent.sequence) break;
+      heap[index] = parent;
+      index = parentIndex;
     }
+    heap[index] = event;
   }
 
   private pop(): ScheduledEvent {
     const heap = this.heap;
     const top = heap[0]!;
     const last = heap.pop()!;
-    if (heap.length > 0) {
-      heap[0] = last;
+    const length = heap.length;
+    if (length > 0) {
       let index = 0;
       for (;;) {
         const left = index * 2 + 1;
+        if (left >= length) break;
         const right = left + 1;
-        let smallest = index;
-        if (left < heap.length && this.before(heap[left]!, heap[smallest]!)) smallest = left;
-        if (right < heap.length && this.before(heap[right]!, heap[smallest]!)) smallest = right;
-        if (smallest === index) break;
-        const moved = heap[index]!;
-        heap[index] = heap[smallest]!;
-        heap[smallest] = moved;
-        index = smallest;
+        let child = left;
+        if (right < length && before(heap[right]!, heap[left]!)) child = right;
+        if (!before(heap[child]!, last)) break;
+        heap[index] = heap[child]!;
+        index = child;
       }
+      heap[index] = last;
     }
     return top;
   }
+}
+
+/** Heap order: time, then priority, then the order of scheduling. */
+function before(a: ScheduledEvent, b: ScheduledEvent): boolean {
+  if (a.timeNs !== b.timeNs) return a.timeNs < b.timeNs;
+  if (a.priority !== b.priority) return a.priority < b.priority;
+  return a.sequence < b.sequence;
 }

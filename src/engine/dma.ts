@@ -10,6 +10,8 @@ export function silenceValueFor(format: AudioFormat): number {
 export class Dma {
   buffer: Buffer = Buffer.alloc(0);
   private silence: Buffer = Buffer.alloc(0);
+  /** One view per slot, made at allocation: a whole-packet transfer hands the output a slot without a new view. */
+  private slotViews: Buffer[] = [];
   private silenceValue = 0;
   private blockAlign = 1;
   notificationCount = 0;
@@ -44,6 +46,12 @@ export class Dma {
     this.bufferFrames = sizeInBytes / format.blockAlign;
     this.silence = Buffer.alloc(this.packetSizeInBytes, this.silenceValue);
     this.slotPacket = new Float64Array(Math.max(notificationCount, 1)).fill(-1);
+    this.slotViews = [];
+    if (notificationCount > 0) {
+      for (let slot = 0; slot < notificationCount; slot++) {
+        this.slotViews.push(this.buffer.subarray(slot * packetSizeInBytes, (slot + 1) * packetSizeInBytes));
+      }
+    }
     this.reset();
   }
 
@@ -92,14 +100,21 @@ export class Dma {
 
   /** The OS side writing into the mapped buffer (the caller has brought the DMA up to now). */
   copyToBuffer(offsetInBytes: number, source: Buffer, sourceOffset: number, lengthInBytes: number, timeNs: number): void {
-    const size = this.buffer.length;
+    const buffer = this.buffer;
+    const size = buffer.length;
     let offset = offsetInBytes % size;
+    const observers = this.observers;
+    for (let i = 0; i < observers.length; i++) observers[i]!.bufferWritten?.(offset, lengthInBytes, timeNs);
+    // the common write: a whole packet from the start of the client's buffer into its slot, one copy
+    if (sourceOffset === 0 && lengthInBytes === source.length && offset + lengthInBytes <= size) {
+      buffer.set(source, offset);
+      return;
+    }
     let remaining = lengthInBytes;
     let from = sourceOffset;
-    for (const observer of this.observers) observer.bufferWritten?.(offset, lengthInBytes, timeNs);
     while (remaining > 0) {
       const chunk = Math.min(remaining, size - offset);
-      source.copy(this.buffer, offset, from, from + chunk);
+      source.copy(buffer, offset, from, from + chunk);
       remaining -= chunk;
       from += chunk;
       offset = 0;
@@ -126,19 +141,26 @@ export class Dma {
   /** Moves bytes from the cyclic buffer to the output as they are at this moment, up to `targetFrame`. */
   transferTo(targetFrame: number, timeNs: number): void {
     const blockAlign = this.blockAlign;
+    const packetFrames = this.packetFrames;
+    const output = this.output;
+    const observers = this.observers;
     while (this.linearFrames < targetFrame) {
-      const packet = this.packet();
-      const packetEnd = (packet + 1) * this.packetFrames;
-      const frames = Math.min(targetFrame, packetEnd) - this.linearFrames;
-      const inPacketFrames = this.linearFrames - packet * this.packetFrames;
+      const linear = this.linearFrames;
+      const packet = packetFrames === 0 ? 0 : Math.floor(linear / packetFrames);
+      const packetStart = packet * packetFrames;
+      const packetEnd = packetStart + packetFrames;
+      const frames = (targetFrame < packetEnd ? targetFrame : packetEnd) - linear;
+      const inPacketFrames = linear - packetStart;
       const sizeInBytes = frames * blockAlign;
-      const offset = this.currentPacketSilenced ? -1 : this.packetOffsetInBytes(packet) + inPacketFrames * blockAlign;
-      if (this.output) {
-        if (offset < 0) this.output.writeFrom(this.silence, 0, sizeInBytes, timeNs);
-        else this.output.writeFrom(this.buffer, offset, sizeInBytes, timeNs);
+      const slotOffset = this.notificationCount === 0 ? 0 : (packet % this.notificationCount) * this.packetSizeInBytes;
+      const offset = this.currentPacketSilenced ? -1 : slotOffset + inPacketFrames * blockAlign;
+      if (output !== null) {
+        if (offset < 0) output.writeFrom(this.silence, 0, sizeInBytes, timeNs);
+        else if (inPacketFrames === 0 && frames === packetFrames && this.notificationCount > 0) output.writeFrom(this.slotViews[packet % this.notificationCount]!, 0, sizeInBytes, timeNs);
+        else output.writeFrom(this.buffer, offset, sizeInBytes, timeNs);
       }
-      for (const observer of this.observers) observer.output?.(sizeInBytes, timeNs, offset, packet);
-      this.linearFrames += frames;
+      for (let i = 0; i < observers.length; i++) observers[i]!.output?.(sizeInBytes, timeNs, offset, packet);
+      this.linearFrames = linear + frames;
     }
   }
 

@@ -5,7 +5,7 @@ export { WaveRTStream, MAX_NOTIFICATION_COUNT, resolveProfile, type Notification
 export { silenceValueFor } from './dma.js';
 export { describeNeverEnded } from './run-clock.js';
 export { notificationIntervalMs } from './allocation.js';
-export { packetWindow, windowPhase, type PacketWindow, type WindowPhase } from './write-packet.js';
+export { modUlong, packetWindow, windowPhase, type PacketWindow, type WindowPhase } from './write-packet.js';
 export * from './profile.js';
 export { WaveRTMiniport } from './miniport.js';
 export * from './ks-property.js';

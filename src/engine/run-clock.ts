@@ -7,9 +7,8 @@ import { NotificationTimer } from './notification-timer.js';
 import type { StreamObserver } from './observer.js';
 import type { ProfileChoices } from './profile.js';
 import type { AudioFormat } from './types.js';
-import { eosPoint } from './write-packet.js';
+import { eosPoint, modUlong } from './write-packet.js';
 
-const TWO_POW_32 = 0x1_0000_0000;
 
 export type NotificationListener = (packetCount: number, timeNs: number) => void;
 
@@ -73,7 +72,21 @@ export class RunClock {
   /** Bumped whenever the pending DMA event is no longer valid (PAUSE, STOP, a new EOS point). */
   private dmaGeneration = 0;
   private pendingTimerTick = -1;
-  private readonly onDmaEvent = (timeNs: number, generation: number): void => this.handleDmaEvent(timeNs, generation);
+  /** One-entry memos of frameAt and timeOfFrame (the same instants come back several times per packet); -1: empty. */
+  private memoAtNs = -1;
+  private memoAtFrame = 0;
+  private memoOfFrame = -1;
+  private memoOfFrameNs = 0;
+  private memoMarginFrames = -1;
+  private memoMarginNs = 0;
+  /** The last `advance` that had nothing to transfer: asked again with the same time, position and EOS point, it has none. */
+  private idleAtNs = -1;
+  private idleAtFrame = -1;
+  private idleEosFrame = 0;
+  private readonly onDmaEvent = (timeNs: number, generation: number): void => {
+    if (generation !== this.dmaGeneration || !this.running || this.finished) return;
+    this.runDmaTo(timeNs);
+  };
   private readonly onTimerEvent = (timeNs: number, tick: number): void => this.handleTimerTick(timeNs, tick);
 
   constructor(scheduler: Scheduler, dma: Dma, observers: StreamObserver[], choices: ProfileChoices, options: RunClockOptions) {
@@ -88,6 +101,7 @@ export class RunClock {
   setFormat(format: AudioFormat): void {
     this.sampleRate = format.sampleRate;
     this.blockAlign = format.blockAlign;
+    this.forgetTimes();
   }
 
   /** STOP: count, positions and the EOS flag back to nothing. */
@@ -95,6 +109,7 @@ export class RunClock {
     this.running = false;
     this.leftRunAtNs = -1;
     this.framesAtRunStart = 0;
+    this.forgetTimes();
     this.runFramesBeforeRun = 0;
     this.eosReceived = false;
     this.eosPacket = -1;
@@ -120,6 +135,7 @@ export class RunClock {
     } else {
       this.runStartNs = timeNs;
       this.framesAtRunStart = this.dma.linearFrames;
+      this.forgetTimes();
     }
     if (this.finished) return;
     this.timer?.run(timeNs);
@@ -156,7 +172,12 @@ export class RunClock {
   marginNs(linearPacket: number): number {
     if (!this.running || this.finished) return Number.NaN;
     const frames = linearPacket * this.dma.packetFrames - this.dma.linearFrames;
-    return frames >= 0 ? framesToNs(frames, this.sampleRate) : -framesToNs(-frames, this.sampleRate);
+    // a steady client writes the same distance ahead every time
+    if (frames === this.memoMarginFrames) return this.memoMarginNs;
+    const ns = frames >= 0 ? framesToNs(frames, this.sampleRate) : -framesToNs(-frames, this.sampleRate);
+    this.memoMarginFrames = frames;
+    this.memoMarginNs = ns;
+    return ns;
   }
 
   /** An accepted EOS, in the DMA packet that will play it (choices eosOffset, eosAtBufferEnd, countAfterEos). */
@@ -205,56 +226,94 @@ export class RunClock {
 
   /** Brings the DMA up to `timeNs`, never past the next pending boundary (that is the DMA event's job). */
   advance(timeNs: number): void {
-    if (!this.running || this.finished || this.dma.packetFrames === 0) return;
-    const boundary = Math.min((this.dma.packet() + 1) * this.dma.packetFrames, this.eosFrame);
-    const target = Math.min(this.frameAt(timeNs), boundary);
-    if (target > this.dma.linearFrames) this.dma.transferTo(target, timeNs);
+    const dma = this.dma;
+    const packetFrames = dma.packetFrames;
+    if (!this.running || this.finished || packetFrames === 0) return;
+    const linear = dma.linearFrames;
+    // the client asks three times per wake-up (count, copy, write) at one instant: the same question, the same no-op
+    if (timeNs === this.idleAtNs && linear === this.idleAtFrame && this.eosFrame === this.idleEosFrame) return;
+    const packetEnd = (Math.floor(linear / packetFrames) + 1) * packetFrames;
+    const boundary = packetEnd < this.eosFrame ? packetEnd : this.eosFrame;
+    const frame = this.frameAt(timeNs);
+    const target = frame < boundary ? frame : boundary;
+    if (target > linear) {
+      dma.transferTo(target, timeNs);
+      return;
+    }
+    this.idleAtNs = timeNs;
+    this.idleAtFrame = linear;
+    this.idleEosFrame = this.eosFrame;
   }
 
   private frameAt(timeNs: number): number {
-    return this.framesAtRunStart + nsToFrames(timeNs - this.runStartNs, this.sampleRate);
+    if (timeNs === this.memoAtNs) return this.memoAtFrame;
+    const frame = this.framesAtRunStart + nsToFrames(timeNs - this.runStartNs, this.sampleRate);
+    this.memoAtNs = timeNs;
+    this.memoAtFrame = frame;
+    return frame;
   }
 
   private timeOfFrame(frame: number): number {
-    return this.runStartNs + framesToNs(frame - this.framesAtRunStart, this.sampleRate);
+    if (frame === this.memoOfFrame) return this.memoOfFrameNs;
+    const timeNs = this.runStartNs + framesToNs(frame - this.framesAtRunStart, this.sampleRate);
+    this.memoOfFrame = frame;
+    this.memoOfFrameNs = timeNs;
+    // and the way back: frameAt(timeOfFrame(f)) is f exactly (ceil there, floor here), so the DMA event at that time
+    // finds its frame without converting again
+    if (frame >= this.framesAtRunStart && frame !== Number.POSITIVE_INFINITY) {
+      this.memoAtNs = timeNs;
+      this.memoAtFrame = frame;
+    }
+    return timeNs;
+  }
+
+  /** The run's origin or rate changed: the memos of frameAt and timeOfFrame no longer hold. */
+  private forgetTimes(): void {
+    this.idleAtNs = -1;
+    this.memoAtNs = -1;
+    this.memoOfFrame = -1;
+    this.memoMarginFrames = -1;
   }
 
   /** The next thing the DMA does by itself: the end of the current packet, or the EOS point before it. */
   private scheduleDmaEvent(): void {
     if (this.finished || !this.running) return;
-    const linear = this.dma.linearFrames;
+    const dma = this.dma;
+    const linear = dma.linearFrames;
     // with the timer clock, the DMA waits at the EOS point for the DPC that sees it there
     if (linear >= this.eosFrame && this.timer) return;
-    const frame = Math.max(linear, Math.min((this.dma.packet() + 1) * this.dma.packetFrames, this.eosFrame));
+    const packetEnd = (dma.packetFrames === 0 ? 1 : Math.floor(linear / dma.packetFrames) + 1) * dma.packetFrames;
+    const end = packetEnd < this.eosFrame ? packetEnd : this.eosFrame;
+    const frame = linear > end ? linear : end;
     this.dmaGeneration++;
     this.scheduler.at(this.timeOfFrame(frame), EventPriority.dma, this.onDmaEvent, this.dmaGeneration);
-  }
-
-  private handleDmaEvent(timeNs: number, generation: number): void {
-    if (generation !== this.dmaGeneration || !this.running || this.finished) return;
-    this.runDmaTo(timeNs);
   }
 
   /** Runs the DMA to `timeNs` across packet boundaries: packets begin (underflow is judged), and end. */
   private runDmaTo(timeNs: number): void {
     const dma = this.dma;
-    const target = Math.min(this.frameAt(timeNs), this.eosFrame);
+    const packetFrames = dma.packetFrames;
+    const eosFrame = this.eosFrame;
+    const frame = this.frameAt(timeNs);
+    const target = frame < eosFrame ? frame : eosFrame;
     let atNs = timeNs;
     for (;;) {
-      if (dma.linearFrames >= this.eosFrame) {
+      const linear = dma.linearFrames;
+      if (linear >= this.eosFrame) {
         // the exact clock ends the stream here; the timer clock waits for its DPC (handleTimerTick)
-        if (!this.timer) this.finish(atNs, this.lastNotificationFrame !== dma.linearFrames);
+        if (!this.timer) this.finish(atNs, this.lastNotificationFrame !== linear);
         return;
       }
-      const packet = dma.packet();
+      const packet = packetFrames === 0 ? 0 : Math.floor(linear / packetFrames);
       if (dma.startedPacket !== packet) dma.startPacket(packet, atNs);
-      const packetEnd = (packet + 1) * dma.packetFrames;
-      const boundary = Math.min(packetEnd, this.eosFrame);
+      const packetEnd = (packet + 1) * packetFrames;
+      const boundary = packetEnd < this.eosFrame ? packetEnd : this.eosFrame;
       if (boundary > target) {
-        dma.transferTo(target, timeNs);
+        if (target > dma.linearFrames) dma.transferTo(target, timeNs);
         break;
       }
-      atNs = Math.min(timeNs, this.timeOfFrame(boundary));
+      const boundaryNs = this.timeOfFrame(boundary);
+      atNs = timeNs < boundaryNs ? timeNs : boundaryNs;
       dma.transferTo(boundary, atNs);
       // the exact clock: the count goes up and the event is signalled at the end of every packet
       if (boundary === packetEnd && !this.timer && dma.notificationCount > 0) this.signalNotification(atNs);
@@ -294,10 +353,16 @@ export class RunClock {
   }
 
   private signalNotification(timeNs: number): void {
-    this.lastNotificationFrame = this.dma.linearFrames;
-    const count = this.packetCount() % TWO_POW_32;
-    for (const observer of this.observers) observer.notification?.(count, timeNs, this.dma.linearFrames);
-    for (const listener of this.notificationListeners) listener(count, timeNs);
+    const linear = this.dma.linearFrames;
+    this.lastNotificationFrame = linear;
+    // packetCount, inline: the exact clock signals at the end of every packet
+    const linearCount = this.timer ? this.timer.count : this.frozenCount >= 0 ? this.frozenCount : this.dma.packetFrames === 0 ? 0 : Math.floor(linear / this.dma.packetFrames);
+    const count = modUlong(linearCount);
+    const observers = this.observers;
+    for (let i = 0; i < observers.length; i++) observers[i]!.notification?.(count, timeNs, this.dma.linearFrames);
+    // index loops: a for-of makes an iterator per call until the code is optimised
+    const listeners = this.notificationListeners;
+    for (let i = 0; i < listeners.length; i++) listeners[i]!(count, timeNs);
   }
 
   /** The EOS point was played: silence fill, the FIFO overshoot, the last event, the end. */

@@ -8,16 +8,15 @@ import { presentationFrames, reportedHwLatency, hwLatencyFrames } from './positi
 import { builtinProfile, docProfile, type DriverProfile, type ProfileChoices } from './profile.js';
 import { STATUS_INVALID_DEVICE_STATE, STATUS_NOT_SUPPORTED, STATUS_SUCCESS, type NtStatus } from './status.js';
 import {
-  ksStateOrder,
+  KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM, ksStateOrder,
   type AllocationResult, type AudioFormat, type DmaOutput, type HwLatency, type HwRegister, type KsState,
   type PacketCountResult, type PositionResult, type PresentationPosition, type StreamOptions, type UnderflowPolicy,
 } from './types.js';
-import { decideWrite, packetDelta, packetWindow, windowPhase, type PacketWindow, type WriteContext, type WriteRequest } from './write-packet.js';
+import { modUlong, packetWindow, writeStatus, type PacketWindow } from './write-packet.js';
 
 export { MAX_NOTIFICATION_COUNT } from './allocation.js';
 export type { NeverEndedReason, NotificationListener } from './run-clock.js';
 
-const TWO_POW_32 = 0x1_0000_0000;
 
 export function resolveProfile(profile: StreamOptions['profile']): DriverProfile {
   if (profile === undefined) return docProfile;
@@ -45,10 +44,10 @@ export class WaveRTStream {
   private packetsSplitFrames = false;
   private state: KsState = 'STOP';
   private readonly observers: StreamObserver[] = [];
-  private readonly writeRequest: WriteRequest = { packetNumber: 0, flags: 0, eosPacketLength: 0 };
-  private readonly writeContext: WriteContext = {
-    notificationCount: 0, packetSizeInBytes: 0, blockAlign: 0, packetCount: 0, phase: 'preroll', eosReceived: false,
-  };
+  /** The storable windows of each phase (constant for a buffer): made at allocation, not per call. */
+  private runWindow: PacketWindow = { lowest: 1, highest: 1 };
+  private prerollWindow: PacketWindow = { lowest: 0, highest: 0 };
+  private pausedWindow: PacketWindow = { lowest: 0, highest: 0 };
 
   constructor(scheduler: Scheduler, format: AudioFormat, options: StreamOptions = {}) {
     this.scheduler = scheduler;
@@ -127,6 +126,9 @@ export class WaveRTStream {
 
   private setBuffer(sizeInBytes: number, notificationCount: number, packetSizeInBytes: number, splitsFrames: boolean): void {
     this.dma.setBuffer(sizeInBytes, notificationCount, packetSizeInBytes, this.format);
+    this.runWindow = packetWindow(this.choices, this.dma.notificationCount, 'run');
+    this.prerollWindow = packetWindow(this.choices, this.dma.notificationCount, 'preroll');
+    this.pausedWindow = packetWindow(this.choices, this.dma.notificationCount, 'paused-after-run');
     this.packetsSplitFrames = splitsFrames;
     this.resetPositions();
   }
@@ -188,35 +190,35 @@ export class WaveRTStream {
   /** IMiniportWaveRTOutputStream::SetWritePacket. Never throws: the status is the answer. */
   setWritePacket(packetNumber: number, flags: number, eosPacketLength: number): NtStatus {
     const timeNs = this.scheduler.timeNs;
-    this.clock.advance(timeNs);
-    const count = this.clock.packetCount();
-    // one request and context reused for every call: a 10-minute render makes 60,000 of them
-    const request = this.writeRequest;
-    request.packetNumber = packetNumber >>> 0;
-    request.flags = flags >>> 0;
-    request.eosPacketLength = eosPacketLength >>> 0;
-    const context = this.writeContext;
-    context.notificationCount = this.dma.notificationCount;
-    context.packetSizeInBytes = this.dma.packetSizeInBytes;
-    context.blockAlign = this.format.blockAlign;
-    context.packetCount = count;
-    context.phase = windowPhase(this.state, this.dma.startedPacket >= 0);
-    context.eosReceived = this.clock.eosReceived;
-    const decision = decideWrite(this.choices, context, request);
+    const clock = this.clock;
+    const dma = this.dma;
+    clock.advance(timeNs);
+    const count = clock.packetCount();
+    // scalars only: a 10-minute render makes 60,000 of these calls
+    const number = packetNumber >>> 0;
+    const flagBits = flags >>> 0;
+    const eosLength = eosPacketLength >>> 0;
+    // storableWindow, inline
+    const window = this.state === 'RUN' ? this.runWindow : dma.startedPacket >= 0 ? this.pausedWindow : this.prerollWindow;
+    const status = writeStatus(
+      this.choices, window, dma.notificationCount, dma.packetSizeInBytes, this.format.blockAlign,
+      count, clock.eosReceived, number, flagBits, eosLength,
+    );
     // where the DMA will play an accepted write: the written packet itself unless the count runs apart from the DMA
-    const linearPacket = count + packetDelta(request.packetNumber, count);
-    const dmaPacket = decision.status === STATUS_SUCCESS && this.clock.timer ? this.dma.packetPlaying(linearPacket) : linearPacket;
-    if (decision.status === STATUS_SUCCESS) {
-      this.dma.markWritten(dmaPacket);
-      if (decision.isEos) this.clock.setEndOfStream(dmaPacket, request.eosPacketLength, this.dma.passHearing(dmaPacket));
+    const linearPacket = count + ((number - modUlong(count)) | 0);
+    const dmaPacket = status === STATUS_SUCCESS && clock.timer ? dma.packetPlaying(linearPacket) : linearPacket;
+    if (status === STATUS_SUCCESS) {
+      dma.markWritten(dmaPacket);
+      if ((flagBits & KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM) !== 0) clock.setEndOfStream(dmaPacket, eosLength, dma.passHearing(dmaPacket));
     }
-    if (this.observers.length > 0) {
-      const marginNs = this.clock.marginNs(dmaPacket);
-      for (const observer of this.observers) {
-        observer.writePacket?.(request.packetNumber, request.flags, request.eosPacketLength, decision.status, timeNs, this.dma.linearFrames, count, marginNs, dmaPacket);
+    const observers = this.observers;
+    if (observers.length > 0) {
+      const marginNs = clock.marginNs(dmaPacket);
+      for (let i = 0; i < observers.length; i++) {
+        observers[i]!.writePacket?.(number, flagBits, eosLength, status, timeNs, dma.linearFrames, count, marginNs, dmaPacket);
       }
     }
-    return decision.status;
+    return status;
   }
 
   /**
@@ -224,18 +226,21 @@ export class WaveRTStream {
    * the slot being transferred changes what is heard from this moment on, not retroactively.
    */
   copyToBuffer(offsetInBytes: number, source: Buffer, sourceOffset: number, lengthInBytes: number): void {
-    this.clock.advance(this.scheduler.timeNs);
-    this.dma.copyToBuffer(offsetInBytes, source, sourceOffset, lengthInBytes, this.scheduler.timeNs);
+    const timeNs = this.scheduler.timeNs;
+    this.clock.advance(timeNs);
+    this.dma.copyToBuffer(offsetInBytes, source, sourceOffset, lengthInBytes, timeNs);
   }
 
   /** The packets SetWritePacket would store now, as deltas from the count (not a DDI call: the client's knowledge). */
   storableWindow(): PacketWindow {
-    return packetWindow(this.choices, this.dma.notificationCount, windowPhase(this.state, this.dma.startedPacket >= 0));
+    if (this.state === 'RUN') return this.runWindow;
+    return this.dma.startedPacket >= 0 ? this.pausedWindow : this.prerollWindow;
   }
 
   /** Byte offset of packet `packetNumber`'s slot in the cyclic buffer. */
   packetOffsetInBytes(packetNumber: number): number {
-    return this.dma.packetOffsetInBytes(packetNumber);
+    const dma = this.dma;
+    return dma.notificationCount === 0 ? 0 : (packetNumber % dma.notificationCount) * dma.packetSizeInBytes;
   }
 
   // ---- position and properties ----
@@ -246,8 +251,14 @@ export class WaveRTStream {
    */
   getPacketCount(): PacketCountResult {
     if (this.dma.notificationCount === 0) return { status: STATUS_NOT_SUPPORTED, packetCount: 0 };
+    return { status: STATUS_SUCCESS, packetCount: this.packetCountNow() };
+  }
+
+  /** GetPacketCount's ULONG without its result object (0 without a notification buffer): the client reads it per packet. */
+  packetCountNow(): number {
+    if (this.dma.notificationCount === 0) return 0;
     this.clock.advance(this.scheduler.timeNs);
-    return { status: STATUS_SUCCESS, packetCount: this.clock.packetCount() % TWO_POW_32 };
+    return modUlong(this.clock.packetCount());
   }
 
   /** IMiniportWaveRTStream::GetPosition */

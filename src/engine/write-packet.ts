@@ -32,60 +32,40 @@ export function packetWindow(choices: ProfileChoices, notificationCount: number,
   return { lowest: 0, highest: choices.prerollWindow === 'current-only' ? 0 : Math.max(0, notificationCount - 1) };
 }
 
-export interface WriteRequest {
-  packetNumber: number;
-  flags: number;
-  eosPacketLength: number;
-}
-
-export interface WriteContext {
-  notificationCount: number;
-  packetSizeInBytes: number;
-  blockAlign: number;
-  /** The packet count c, linear (not wrapped). */
-  packetCount: number;
-  phase: WindowPhase;
-  eosReceived: boolean;
-}
-
-export interface WriteDecision {
-  status: NtStatus;
-  /** The linear packet stored (only when status is STATUS_SUCCESS). */
-  linearPacket: number;
-  isEos: boolean;
+/**
+ * `value % 2^32` (a linear packet number as the ULONG the DDI carries). A number already in range is returned as it
+ * is: on doubles `%` is a call to fmod, and this runs several times per packet.
+ */
+export function modUlong(value: number): number {
+  return value >= 0 && value < TWO_POW_32 ? value : value % TWO_POW_32;
 }
 
 /** The signed 32-bit distance of a ULONG packet number from the count, as the reference computes it. */
 export function packetDelta(packetNumber: number, packetCount: number): number {
-  return ((packetNumber >>> 0) - (packetCount % TWO_POW_32)) | 0;
-}
-
-function refused(isEos: boolean, status: NtStatus): WriteDecision {
-  return { status, linearPacket: -1, isEos };
+  return ((packetNumber >>> 0) - modUlong(packetCount)) | 0;
 }
 
 /**
  * The checks in order; a refused call changes nothing. Doc: not-supported, unknown flags, EOS received,
  * the window, the EOS length. The reference (SetWritePacket) has no flags check and tests the EOS length
- * against the packet size only.
+ * against the packet size only. `packetCount` is linear; `window` is the one of the stream's phase. Scalars in,
+ * a status out: it runs for every packet.
  */
-export function decideWrite(choices: ProfileChoices, context: WriteContext, request: WriteRequest): WriteDecision {
-  const isEos = (request.flags & KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM) !== 0;
-  if (context.notificationCount === 0) return refused(isEos, STATUS_NOT_SUPPORTED);
-  if (choices.unknownFlags === 'invalid-parameter' && (request.flags & ~KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM) !== 0) {
-    return refused(isEos, STATUS_INVALID_PARAMETER);
+export function writeStatus(
+  choices: ProfileChoices, window: PacketWindow, notificationCount: number, packetSizeInBytes: number, blockAlign: number,
+  packetCount: number, eosReceived: boolean, packetNumber: number, flags: number, eosPacketLength: number,
+): NtStatus {
+  if (notificationCount === 0) return STATUS_NOT_SUPPORTED;
+  if (choices.unknownFlags === 'invalid-parameter' && (flags & ~KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM) !== 0) return STATUS_INVALID_PARAMETER;
+  if (eosReceived) return STATUS_INVALID_DEVICE_STATE;
+  const delta = packetDelta(packetNumber, packetCount);
+  if (delta < window.lowest) return STATUS_DATA_LATE_ERROR;
+  if (delta > window.highest) return STATUS_DATA_OVERRUN;
+  if ((flags & KSSTREAM_HEADER_OPTIONSF_ENDOFSTREAM) !== 0) {
+    const misaligned = choices.eosLengthCheck === 'packet-size-and-block-align' && eosPacketLength % blockAlign !== 0;
+    if (eosPacketLength > packetSizeInBytes || misaligned) return STATUS_INVALID_PARAMETER;
   }
-  if (context.eosReceived) return refused(isEos, STATUS_INVALID_DEVICE_STATE);
-  const delta = packetDelta(request.packetNumber, context.packetCount);
-  const window = packetWindow(choices, context.notificationCount, context.phase);
-  if (delta < window.lowest) return refused(isEos, STATUS_DATA_LATE_ERROR);
-  if (delta > window.highest) return refused(isEos, STATUS_DATA_OVERRUN);
-  if (isEos) {
-    const length = request.eosPacketLength;
-    const misaligned = choices.eosLengthCheck === 'packet-size-and-block-align' && length % context.blockAlign !== 0;
-    if (length > context.packetSizeInBytes || misaligned) return refused(isEos, STATUS_INVALID_PARAMETER);
-  }
-  return { status: STATUS_SUCCESS, linearPacket: context.packetCount + delta, isEos };
+  return STATUS_SUCCESS;
 }
 
 export interface EosPoint {

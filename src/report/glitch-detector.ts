@@ -144,9 +144,17 @@ export class GlitchDetector {
     this.recordId[slot] = id;
     this.recordStatus[slot] = PENDING;
     this.recordPacket[slot] = -1;
+    const packetFrames = this.packetFrames;
+    const slotBytes = packetFrames * this.blockAlign;
+    // the common write, one whole slot: filled lazily, as the general loop below would
+    if (lengthInBytes === slotBytes && offsetInBytes % slotBytes === 0 && offsetInBytes + lengthInBytes <= this.bufferFrames * this.blockAlign) {
+      const wholeSlot = offsetInBytes / slotBytes;
+      this.slotUnfilled[wholeSlot] = 1;
+      this.slotWhole[wholeSlot] = id;
+      return;
+    }
     let frame = Math.floor(offsetInBytes / this.blockAlign);
     let remaining = Math.ceil(lengthInBytes / this.blockAlign);
-    const packetFrames = this.packetFrames;
     while (remaining > 0) {
       const end = Math.min(this.bufferFrames, frame + remaining);
       // a slot written whole is filled only when something reads or overwrites part of it: most never are
@@ -252,10 +260,18 @@ export class GlitchDetector {
       this.fifoOutput(outputFrame, frames, bufferFrame, timeAt);
       return;
     }
-    const played = bufferFrame >= 0 && this.frameWrite.length > 0;
+    const frameWrite = this.frameWrite;
+    const played = bufferFrame >= 0 && frameWrite.length > 0;
     // no wrap: past the buffer's end the FIFO reads its start, which is other audio (or, N = 1, the same again)
     this.nextBufferFrame = played ? bufferFrame + frames : -1;
-    this.lastPlayedId = played ? this.writeIdAt(bufferFrame + frames - 1) : -1;
+    let lastPlayedId = -1;
+    if (played) {
+      // writeIdAt, inline: this runs for every piece of output
+      const lastFrame = bufferFrame + frames - 1;
+      const lastSlot = Math.floor(lastFrame / this.packetFrames);
+      lastPlayedId = this.slotUnfilled[lastSlot] === 1 ? this.slotWhole[lastSlot]! : frameWrite[lastFrame]!;
+    }
+    this.lastPlayedId = lastPlayedId;
     if (packetNumber === this.underflowPacket) {
       // past the EOS packet there is no audio left to play: silence there, right after audio heard in order (or
       // more of that silence), is the stream's end, heard as a clean one
@@ -289,8 +305,20 @@ export class GlitchDetector {
     if (this.marks.length > 0) this.placeMarks(outputFrame, frames, timeAt, packetNumber, bufferFrame);
     const slot = Math.floor(bufferFrame / this.packetFrames);
     const whole = this.slotWhole[slot]!;
-    if (whole >= 0 && this.isOwn(whole, packetNumber)) {
-      this.ownRun(whole, outputFrame, frames, timeAt(0), packetNumber);
+    // whole % RECORDS without fmod (ids are read back from a Float64Array as doubles); unused for -1
+    const record = whole >= 0 ? whole - Math.floor(whole / RECORDS) * RECORDS : -1;
+    // isOwn, inline: the slot holds one whole accepted write, for this very pass
+    if (whole >= 0 && whole >= this.staleBefore && this.recordId[record] === whole && this.recordStatus[record] === ACCEPTED && this.recordPacket[record] === packetNumber) {
+      // ownRun's clean case, inline: the pass follows the own pass of the write accepted just before it
+      const seq = this.recordSeq[record]!;
+      const last = this.lastOwnSeq;
+      if (this.outOfOrderPacket !== packetNumber && (last === seq - 1 || last === seq || last < 0)) {
+        this.outOfOrderPacket = -1;
+        this.outOfOrderDetail = last > seq ? BACK : AHEAD;
+        this.lastOwnSeq = seq;
+        return;
+      }
+      this.ownRun(whole, outputFrame, frames, 0, packetNumber);
       return;
     }
     // the slot holds more than one write: judge frame by frame, one piece per run of the same verdict
@@ -299,7 +327,7 @@ export class GlitchDetector {
     for (let offset = 1; offset <= frames; offset++) {
       const verdict = offset < frames ? this.verdict(this.writeIdAt(bufferFrame + offset), packetNumber) : -2;
       if (verdict === runVerdict) continue;
-      if (runVerdict === -1) this.ownRun(this.writeIdAt(bufferFrame + runStart), outputFrame + runStart, offset - runStart, timeAt(runStart), packetNumber);
+      if (runVerdict === -1) this.ownRun(this.writeIdAt(bufferFrame + runStart), outputFrame + runStart, offset - runStart, runStart, packetNumber);
       else this.emitVerdict(runVerdict, outputFrame + runStart, offset - runStart, timeAt(runStart), packetNumber);
       runStart = offset;
       runVerdict = verdict;
@@ -309,15 +337,17 @@ export class GlitchDetector {
   /**
    * A pass playing its own write: clean when it follows the own pass of the write accepted just before it. Right
    * after the own pass of another write (no glitch between to explain the jump), the audio jumps back or ahead.
+   * `chunkOffset`: where the run starts in the output chunk being judged.
    */
-  private ownRun(id: number, outputFrame: number, frames: number, timeNs: number, packetNumber: number): void {
+  private ownRun(id: number, outputFrame: number, frames: number, chunkOffset: number, packetNumber: number): void {
     const seq = this.recordSeq[id % RECORDS]!;
     const last = this.lastOwnSeq;
     if (this.outOfOrderPacket !== packetNumber) {
       this.outOfOrderPacket = last >= 0 && last !== seq && last !== seq - 1 ? packetNumber : -1;
       this.outOfOrderDetail = last > seq ? BACK : AHEAD;
     }
-    if (this.outOfOrderPacket === packetNumber) this.glitches.piece('out-of-order', outputFrame, frames, timeNs, packetNumber, this.outOfOrderDetail, outOfOrderText);
+    // the time is worked out only for a glitch: a clean pass (nearly every one) needs none
+    if (this.outOfOrderPacket === packetNumber) this.glitches.piece('out-of-order', outputFrame, frames, this.timeAt(chunkOffset), packetNumber, this.outOfOrderDetail, outOfOrderText);
     this.lastOwnSeq = seq;
   }
 

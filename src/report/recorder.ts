@@ -1,5 +1,5 @@
 import { nsToFrames } from '../clock/time.js';
-import type { KsState, StreamObserver } from '../engine/index.js';
+import { modUlong, type KsState, type StreamObserver } from '../engine/index.js';
 import { STATUS_SUCCESS, statusHex, statusName } from '../engine/status.js';
 import { GlitchDetector } from './glitch-detector.js';
 import { GlitchList, type Glitch, type GlitchInput, type GlitchKind } from './glitches.js';
@@ -39,7 +39,9 @@ export class RunRecorder implements StreamObserver {
   private readonly blockAlign: number;
   private readonly trace: TraceWriter | null;
 
-  readonly statusCounts = new Map<number, number>();
+  /** Statuses other than STATUS_SUCCESS by count; successes are counted apart (every packet has one). */
+  private readonly otherStatusCounts = new Map<number, number>();
+  private successCount = 0;
   notifications = 0;
   writes = 0;
   packetsWritten = 0;
@@ -166,11 +168,16 @@ export class RunRecorder implements StreamObserver {
 
   writePacket(packetNumber: number, flags: number, eosPacketLength: number, status: number, timeNs: number, positionFrames: number, packetCount: number, marginNs: number, dmaPacket?: number): void {
     this.writes++;
-    this.statusCounts.set(status, (this.statusCounts.get(status) ?? 0) + 1);
-    if (status === STATUS_SUCCESS) this.packetsWritten++;
-    if (!Number.isNaN(marginNs)) this.writeMarginNs.add(marginNs);
-    const requestedPacket = packetCount + ((packetNumber - (packetCount % 0x1_0000_0000)) | 0);
-    const linearPacket = dmaPacket ?? requestedPacket;
+    if (status === STATUS_SUCCESS) {
+      this.successCount++;
+      this.packetsWritten++;
+    } else {
+      this.otherStatusCounts.set(status, (this.otherStatusCounts.get(status) ?? 0) + 1);
+    }
+    // NaN (outside RUN) is the only value not equal to itself
+    if (marginNs === marginNs) this.writeMarginNs.add(marginNs);
+    const requestedPacket = packetCount + ((packetNumber - modUlong(packetCount)) | 0);
+    const linearPacket = dmaPacket === undefined ? requestedPacket : dmaPacket;
     const isEos = (flags & 0x200) !== 0;
     this.detector.writePacket(linearPacket, status, isEos ? this.detector.eosFrameOf(linearPacket, eosPacketLength / this.blockAlign) : -1, requestedPacket);
     this.trace?.event({
@@ -225,6 +232,14 @@ export class RunRecorder implements StreamObserver {
   /** Real time only: how late an event really ran after its deadline. */
   lateness(dueNs: number, actualNs: number, isClient: boolean): void {
     (isClient ? this.clientLatenessNs : this.notificationLatenessNs).add(actualNs - dueNs);
+  }
+
+  /** Writes per status (a new map each call). */
+  get statusCounts(): Map<number, number> {
+    const counts = new Map<number, number>();
+    if (this.successCount > 0) counts.set(STATUS_SUCCESS, this.successCount);
+    for (const [status, count] of this.otherStatusCounts) counts.set(status, count);
+    return counts;
   }
 
   statusesByName(): Record<string, number> {

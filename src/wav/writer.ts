@@ -4,11 +4,14 @@ import { IoError } from '../errors.js';
 import { describeIoFailure } from '../errors.js';
 import { AtomicFile, type AtomicFileOptions } from '../output/atomic-file.js';
 import { blockingPipeFd, writeFully } from './fd-io.js';
+import { WriteBehind, type WriteBehindFailure } from './write-behind.js';
 import { formatProblem, formatTagOf, WAVE_FORMAT_EXTENSIBLE, WAVE_FORMAT_PCM, type WavFormat } from './format.js';
 
 const BUFFER_SIZE_IN_BYTES = 1024 * 1024;
 const UNKNOWN_SIZE = 0xffffffff;
 const MAX_KEPT_VIEWS = 1024;
+/** A file this long (about 44 s of CD-quality stereo) has its further buffers written on a worker thread. */
+const WRITE_BEHIND_AFTER_BYTES = 8 * 1024 * 1024;
 const KSDATAFORMAT_GUID_TAIL = [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71];
 
 interface HeaderLayout {
@@ -74,7 +77,12 @@ export class WavWriter {
   private readonly path: string | null;
   private readonly file: AtomicFile | null;
   private readonly header: HeaderLayout;
-  private readonly buffer: Buffer;
+  /** The write buffer: the writer's own, or (writing behind) the worker's next free one. */
+  private buffer: Buffer;
+  private behind: WriteBehind | null = null;
+  /** The buffers go to the worker (it runs, and the writer's own buffer has been written out). */
+  private writingBehind = false;
+  private behindTried = false;
   private fillInBytes = 0;
   /** Views of the DMA's buffers by (offset, length): see writeFrom. */
   private readonly views = new WeakMap<Buffer, Map<number, Buffer>>();
@@ -113,6 +121,11 @@ export class WavWriter {
     return writer;
   }
 
+  /** True once the file's buffers are written on the worker thread (a long regular file, once the worker runs). */
+  get writesBehind(): boolean {
+    return this.writingBehind;
+  }
+
   /** Audio bytes accepted so far (header excluded). */
   get bytesWritten(): number {
     return this.audioBytesWritten;
@@ -129,6 +142,13 @@ export class WavWriter {
   writeFrom(source: Buffer, offsetInBytes: number, lengthInBytes: number): void {
     if (this.state !== 'open') throw new Error(`WavWriter: ${this.label} is already closed`);
     this.audioBytesWritten += lengthInBytes;
+    const buffer = this.buffer;
+    // the common piece (a DMA packet) fits in the write buffer: one copy, no view made or looked up when whole
+    if (lengthInBytes <= buffer.length - this.fillInBytes && lengthInBytes < buffer.length) {
+      buffer.set(offsetInBytes === 0 && lengthInBytes === source.length ? source : this.viewOf(source, offsetInBytes, lengthInBytes), this.fillInBytes);
+      this.fillInBytes += lengthInBytes;
+      return;
+    }
     let from = offsetInBytes;
     let remaining = lengthInBytes;
     while (remaining > 0) {
@@ -154,11 +174,13 @@ export class WavWriter {
     if (this.state !== 'open') return;
     try {
       this.flush();
+      this.settleBehind();
       if (this.path !== null) this.patchSizes();
     } catch (error) {
       this.abort();
       throw error;
     }
+    this.behind?.stop();
     this.state = nextWriterState(this.state, 'close');
     this.closeFd();
     this.file?.commit();
@@ -168,6 +190,8 @@ export class WavWriter {
   abort(): void {
     if (this.state !== 'open') return;
     this.state = nextWriterState(this.state, 'abort');
+    // the worker is idle before its descriptor is closed
+    this.behind?.stop();
     this.closeFd();
     this.file?.discard();
   }
@@ -200,7 +224,35 @@ export class WavWriter {
     if (this.fillInBytes === 0) return;
     const length = this.fillInBytes;
     this.fillInBytes = 0;
+    const behind = this.behind;
+    if (this.writingBehind && behind !== null) {
+      const failure = behind.submit(length);
+      this.buffer = behind.buffer;
+      if (failure !== null) throw this.writeFailure(failure);
+      return;
+    }
     this.writeRaw(this.buffer, 0, length);
+    if (behind === null) {
+      // a long file (regular, so appended to, never a pipe): its page-cache copies move off the render's thread
+      if (!this.behindTried && this.path !== null && this.audioBytesWritten >= WRITE_BEHIND_AFTER_BYTES) {
+        this.behindTried = true;
+        this.behind = WriteBehind.start(this.fd, this.buffer.length);
+      }
+    } else if (behind.ready) {
+      this.writingBehind = true;
+      this.buffer = behind.buffer;
+    }
+  }
+
+  /** Waits for the worker's writes (so that what follows lands after them); throws IoError if one failed. */
+  private settleBehind(): void {
+    if (!this.writingBehind || this.behind === null) return;
+    const failure = this.behind.drain();
+    if (failure !== null) throw this.writeFailure(failure);
+  }
+
+  private writeFailure(failure: WriteBehindFailure): IoError {
+    return new IoError(`cannot write ${this.label}: ${describeIoFailure(failure)}`);
   }
 
   private patchSizes(): void {
@@ -228,6 +280,7 @@ export class WavWriter {
   }
 
   private writeRaw(bytes: Uint8Array, offsetInBytes: number, length: number): void {
+    this.settleBehind();
     try {
       writeFully(this.fd, bytes, offsetInBytes, length, null);
     } catch (error) {
