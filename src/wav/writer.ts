@@ -4,14 +4,11 @@ import { IoError } from '../errors.js';
 import { describeIoFailure } from '../errors.js';
 import { AtomicFile, type AtomicFileOptions } from '../output/atomic-file.js';
 import { blockingPipeFd, writeFully } from './fd-io.js';
-import { WriteBehind, type WriteBehindFailure } from './write-behind.js';
 import { formatProblem, formatTagOf, WAVE_FORMAT_EXTENSIBLE, WAVE_FORMAT_PCM, type WavFormat } from './format.js';
 
 const BUFFER_SIZE_IN_BYTES = 1024 * 1024;
 const UNKNOWN_SIZE = 0xffffffff;
 const MAX_KEPT_VIEWS = 1024;
-/** A file this long (about 44 s of CD-quality stereo) has its further buffers written on a worker thread. */
-const WRITE_BEHIND_AFTER_BYTES = 8 * 1024 * 1024;
 const KSDATAFORMAT_GUID_TAIL = [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71];
 
 interface HeaderLayout {
@@ -77,12 +74,7 @@ export class WavWriter {
   private readonly path: string | null;
   private readonly file: AtomicFile | null;
   private readonly header: HeaderLayout;
-  /** The write buffer: the writer's own, or (writing behind) the worker's next free one. */
-  private buffer: Buffer;
-  private behind: WriteBehind | null = null;
-  /** The buffers go to the worker (it runs, and the writer's own buffer has been written out). */
-  private writingBehind = false;
-  private behindTried = false;
+  private readonly buffer: Buffer;
   private fillInBytes = 0;
   /** Views of the DMA's buffers by (offset, length): see writeFrom. */
   private readonly views = new WeakMap<Buffer, Map<number, Buffer>>();
@@ -119,11 +111,6 @@ export class WavWriter {
       throw error;
     }
     return writer;
-  }
-
-  /** True once the file's buffers are written on the worker thread (a long regular file, once the worker runs). */
-  get writesBehind(): boolean {
-    return this.writingBehind;
   }
 
   /** Audio bytes accepted so far (header excluded). */
@@ -174,13 +161,11 @@ export class WavWriter {
     if (this.state !== 'open') return;
     try {
       this.flush();
-      this.settleBehind();
       if (this.path !== null) this.patchSizes();
     } catch (error) {
       this.abort();
       throw error;
     }
-    this.behind?.stop();
     this.state = nextWriterState(this.state, 'close');
     this.closeFd();
     this.file?.commit();
@@ -190,8 +175,6 @@ export class WavWriter {
   abort(): void {
     if (this.state !== 'open') return;
     this.state = nextWriterState(this.state, 'abort');
-    // the worker is idle before its descriptor is closed
-    this.behind?.stop();
     this.closeFd();
     this.file?.discard();
   }
@@ -224,35 +207,7 @@ export class WavWriter {
     if (this.fillInBytes === 0) return;
     const length = this.fillInBytes;
     this.fillInBytes = 0;
-    const behind = this.behind;
-    if (this.writingBehind && behind !== null) {
-      const failure = behind.submit(length);
-      this.buffer = behind.buffer;
-      if (failure !== null) throw this.writeFailure(failure);
-      return;
-    }
     this.writeRaw(this.buffer, 0, length);
-    if (behind === null) {
-      // a long file (regular, so appended to, never a pipe): its page-cache copies move off the render's thread
-      if (!this.behindTried && this.path !== null && this.audioBytesWritten >= WRITE_BEHIND_AFTER_BYTES) {
-        this.behindTried = true;
-        this.behind = WriteBehind.start(this.fd, this.buffer.length);
-      }
-    } else if (behind.ready) {
-      this.writingBehind = true;
-      this.buffer = behind.buffer;
-    }
-  }
-
-  /** Waits for the worker's writes (so that what follows lands after them); throws IoError if one failed. */
-  private settleBehind(): void {
-    if (!this.writingBehind || this.behind === null) return;
-    const failure = this.behind.drain();
-    if (failure !== null) throw this.writeFailure(failure);
-  }
-
-  private writeFailure(failure: WriteBehindFailure): IoError {
-    return new IoError(`cannot write ${this.label}: ${describeIoFailure(failure)}`);
   }
 
   private patchSizes(): void {
@@ -280,7 +235,6 @@ export class WavWriter {
   }
 
   private writeRaw(bytes: Uint8Array, offsetInBytes: number, length: number): void {
-    this.settleBehind();
     try {
       writeFully(this.fd, bytes, offsetInBytes, length, null);
     } catch (error) {
