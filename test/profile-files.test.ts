@@ -118,6 +118,21 @@ describe('a bad profile file: one sentence, exit 2, nothing written', () => {
     }
   });
 
+  test('when the profile file is a FIFO then render and run refuse it at once (a read would wait for a writer for ever)', () => {
+    const fifo = join(dir, 'fifo-profile.yaml');
+    spawnSync('mkfifo', [fifo]);
+    const input = writeTestWav(dir, 'fifo-in.wav', 100, pcmFormat({ channels: 2, sampleRate: 48000, bitsPerSample: 16 }));
+    const rendered = spawnSync(process.execPath, [join(root, 'bin', 'wavert.js'), 'render', input, '-o', join(dir, 'never-fifo.wav'), '--profile', fifo], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(rendered.signal, null, 'render ended by itself');
+    assert.equal(rendered.status, 2, rendered.stderr);
+    assert.match(rendered.stderr.trim(), /^wavert: .*fifo-profile\.yaml: is not a regular file$/);
+    const scenario = file('uses-fifo.yaml', 'input: { type: silence, format: { bitsPerSample: 16, channels: 1, sampleRate: 8000 }, durationMs: 20 }\nstream: { profile: fifo-profile.yaml }\n');
+    const run = spawnSync(process.execPath, [join(root, 'bin', 'wavert.js'), 'run', scenario, '--out', join(dir, 'out-fifo')], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(run.signal, null, 'run ended by itself');
+    assert.equal(run.status, 2, run.stdout + run.stderr);
+    assert.match(run.stdout, /uses-fifo\.yaml:2:20: stream\.profile: .*is not a regular file/);
+  });
+
   test('when a scenario names a bad profile then the scenario is invalid, naming its own line and the profile\'s', () => {
     file('bad.yaml', 'extends: doc\nrunWindow: next\n');
     const scenario = file('uses-bad.yaml', 'input: { type: silence, format: { bitsPerSample: 16, channels: 1, sampleRate: 8000 }, durationMs: 20 }\nstream: { profile: bad.yaml }\n');

@@ -16,6 +16,8 @@ export function loadProfileFile(path: string, file: string = path): DriverProfil
   try {
     const stats = statSync(path);
     if (stats.isDirectory()) throw new ProfileError(`${file}: is a folder, not a profile file`);
+    // a FIFO or a device could block the read for ever, and a thread blocked in open() cannot be stopped
+    if (!stats.isFile()) throw new ProfileError(`${file}: is not a regular file`);
     if (stats.size > MAX_PROFILE_FILE_BYTES) throw new ProfileError(`${file}: the profile file is ${stats.size} bytes; the limit is ${MAX_PROFILE_FILE_BYTES}`);
     text = readFileSync(path, 'utf8');
   } catch (error) {
