@@ -11,6 +11,7 @@ type BenchFunction = (outDir: string) => unknown;
 const BENCHES: Array<{ name: string; module: string; run: string }> = [
   { name: 'startup', module: './startup.js', run: 'runStartupBench' },
   { name: 'render', module: './render.js', run: 'runRenderBench' },
+  { name: 'scenarios', module: './scenarios.js', run: 'runScenariosBench' },
   { name: 'play', module: './play.js', run: 'runPlayBench' },
   { name: 'compare', module: './compare.js', run: 'runCompareBench' },
   { name: 'trace', module: './trace.js', run: 'runTraceBench' },
