@@ -1,7 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyBuild } from './support/build-copy.js';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,16 +148,12 @@ describe('scenario scheduling', () => {
     try {
       // a copy of the build whose scenario worker blocks for ever on any job that names hang.yaml
       const install = join(dir, 'install');
-      cpSync(join(repoRoot, 'bin'), join(install, 'bin'), { recursive: true });
-      cpSync(join(repoRoot, 'dist', 'src'), join(install, 'dist', 'src'), { recursive: true });
-      cpSync(join(repoRoot, 'package.json'), join(install, 'package.json'));
-      symlinkSync(join(repoRoot, 'node_modules'), join(install, 'node_modules'));
-      const workerPath = join(install, 'dist', 'src', 'scenario', 'worker.js');
       const hang = "import { parentPort as hangPort } from 'node:worker_threads';\n"
         + "hangPort?.on('message', (job) => { if (JSON.stringify(job).includes('hang.yaml')) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); });\n";
-      writeFileSync(workerPath, hang + readFileSync(workerPath, 'utf8'));
+      mkdirSync(install);
+      const { bin } = copyBuild(install, hang);
       for (const name of ['a', 'c', 'd', 'e', 'hang']) writeFileSync(join(dir, `${name}.yaml`), scenario(480));
-      const run = spawnSync(process.execPath, [join(install, 'bin', 'wavert.js'), 'run', 'a.yaml', 'hang.yaml', 'c.yaml', 'd.yaml', 'e.yaml', '--out', 'out', '--timeout-s', '1'], {
+      const run = spawnSync(process.execPath, [bin, 'run', 'a.yaml', 'hang.yaml', 'c.yaml', 'd.yaml', 'e.yaml', '--out', 'out', '--timeout-s', '1'], {
         cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, WAVERT_ENTRY: 'modules' },
       });
       assert.equal(run.signal, null, 'the run ended by itself');

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { copyBuild } from './support/build-copy.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,14 +12,9 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 test('when a scenario worker cannot start (a broken install) then every scenario is an error at once with the reason, exit 4, no restart loop', () => {
   const install = mkdtempSync(join(tmpdir(), 'wavert-broken-install-'));
   try {
-    cpSync(join(repoRoot, 'bin'), join(install, 'bin'), { recursive: true });
-    cpSync(join(repoRoot, 'dist', 'src'), join(install, 'dist', 'src'), { recursive: true });
-    cpSync(join(repoRoot, 'package.json'), join(install, 'package.json'));
-    symlinkSync(join(repoRoot, 'node_modules'), join(install, 'node_modules'));
-    const workerPath = join(install, 'dist', 'src', 'scenario', 'worker.js');
-    writeFileSync(workerPath, `import './missing-module.js';\n${readFileSync(workerPath, 'utf8')}`);
+    const { bin } = copyBuild(install, "import './missing-module.js';\n");
     const scenarios = ['clean-playback.yaml', 'client-jitter.yaml', 'late-write.yaml'].map((name) => join(repoRoot, 'fixtures', 'scenarios', name));
-    const run = spawnSync(process.execPath, [join(install, 'bin', 'wavert.js'), 'run', ...scenarios, '--out', join(install, 'out')], {
+    const run = spawnSync(process.execPath, [bin, 'run', ...scenarios, '--out', join(install, 'out')], {
       encoding: 'utf8', timeout: 60_000, env: { ...process.env, WAVERT_ENTRY: 'modules' },
     });
     assert.equal(run.signal, null, 'the run ended by itself');
