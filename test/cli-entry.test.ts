@@ -119,6 +119,21 @@ describe('the bundle and its code cache', () => {
     });
   });
 
+  test('when V8 refuses the cache (another Node wrote it, or it is damaged) then the bundle still compiles and runs', () => {
+    withFiles((paths, dir) => {
+      copyFileSync(entry.BUNDLE_PATH, paths.bundle);
+      writeFileSync(`${paths.bundle}.cache`, Buffer.alloc(4096, 0x5a));
+      setMtime(paths.bundle, 1_000);
+      setMtime(`${paths.bundle}.cache`, 1_001);
+      const loaded = spawnSync(process.execPath, ['-e', `
+        const entry = require(${JSON.stringify(join(repoRoot, 'bin', 'entry.js'))});
+        const { cachedDataRejected, exports } = entry.compileBundle(${JSON.stringify(paths.bundle)});
+        console.log(JSON.stringify({ cachedDataRejected, version: exports.VERSION }));`], { encoding: 'utf8', cwd: dir });
+      assert.equal(loaded.status, 0, loaded.stderr);
+      assert.deepEqual(JSON.parse(loaded.stdout), { cachedDataRejected: true, version: '0.1.0' });
+    });
+  });
+
   test('when a command starts from the bundle then node:child_process is not loaded (commander gets it on first use)', () => {
     const loaded = spawnSync(process.execPath, ['-e', `
       const entry = require(${JSON.stringify(join(repoRoot, 'bin', 'entry.js'))});
