@@ -2,6 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureToneWav, writeSineWav } from './inputs.js';
+import { runPacketCost } from './packet-cost.js';
 import { profileRun } from './profile.js';
 import { benchRuns, interleaved, medianRows, ratioTable, table, which, type BenchCommand, type MedianRow } from './support.js';
 
@@ -53,6 +54,7 @@ export function runRenderBench(outDir: string): Record<string, unknown> {
   ];
   const tenMinutesStreamed = medianRows(interleaved(streamCommands, runs));
   printRows('render: 10 minutes of 48 kHz stereo 16-bit (115 MB) to /dev/null', tenMinutesStreamed, runs, TEN_MINUTES_SECONDS, false);
+  const packetCost = runPacketCost(outDir, input, runs);
 
   // where the time goes, and what each copy of the audio costs (a profiled run is slower; read the shares)
   const profile = profileRun([bin, 'render', input, '-o', out('wavert')]);
@@ -86,5 +88,5 @@ export function runRenderBench(outDir: string): Record<string, unknown> {
   ];
   const twoGigabytes = medianRows(interleaved(bigCommands, bigRuns));
   printRows('render: 2 GB (3.1 hours of 48 kHz stereo 16-bit) to /dev/null', twoGigabytes, bigRuns, TWO_GB / (48_000 * 4));
-  return { runs, tenMinutes, tenMinutesStreamed, profile, hourRuns, oneHour, bigRuns, twoGigabytes };
+  return { runs, tenMinutes, tenMinutesStreamed, packetCost, profile, hourRuns, oneHour, bigRuns, twoGigabytes };
 }
