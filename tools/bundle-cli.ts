@@ -16,7 +16,7 @@ const WORKER_BUNDLE_PATH = join(distDir, 'scenario-worker.cjs');
 interface EsbuildPlugin {
   name: string;
   setup(build: {
-    onLoad(options: { filter: RegExp }, callback: (args: { path: string }) => { contents: string; loader: 'js' } | undefined): void;
+    onLoad(options: { filter: RegExp; namespace?: string }, callback: (args: { path: string }) => { contents: string; loader: 'js' } | undefined): void;
     onResolve(options: { filter: RegExp }, callback: (args: { path: string; importer: string }) => { path: string; namespace: string } | undefined): void;
   }): void;
 }
@@ -42,7 +42,7 @@ const lazyChildProcessPlugin: EsbuildPlugin = {
   name: 'lazy-child-process',
   setup(build) {
     build.onResolve({ filter: /^(node:)?child_process$/ }, (args) => (args.importer.includes(`${sep}commander${sep}`) ? { path: 'child_process', namespace: 'lazy-child-process' } : undefined));
-    build.onLoad({ filter: /.*/, namespace: 'lazy-child-process' } as { filter: RegExp }, () => ({
+    build.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
       contents: "module.exports = { spawn: (...args) => require('node:child_process').spawn(...args) };",
       loader: 'js',
     }));
